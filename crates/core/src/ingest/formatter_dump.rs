@@ -1,0 +1,6 @@
+//! Kafka's `RemoteLogMetadataFormatter` / `kafka-dump-log.sh` text (being written).
+use super::{LoadError, Loaded};
+
+pub fn parse(_text: &str) -> Result<Loaded, LoadError> {
+    Err(LoadError::NoRecords { problems: vec![] })
+}

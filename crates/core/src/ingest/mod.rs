@@ -1,0 +1,210 @@
+//! Turning bytes into a [`Snapshot`]: the snapshot JSON contract and Kafka's own text dumps.
+//!
+//! Every entry point returns [`Loaded`]: the data that could be read *and* the list of
+//! [`Problem`]s met on the way, so one bad line or segment never loses the good ones. Only input
+//! that yields nothing usable is a [`LoadError`].
+
+pub mod formatter_dump;
+pub mod snapshot_v1;
+
+use crate::model::{SegmentState, Snapshot};
+use std::fmt;
+use std::io::Read;
+
+/// Refuse inputs above this size (after decompression) rather than exhaust the tab's memory.
+pub const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
+
+/// A snapshot plus what was wrong with parts of the input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub snapshot: Snapshot,
+    pub problems: Vec<Problem>,
+}
+
+/// One thing wrong with one place of the input; the rest was still read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line of a text dump, when the problem is tied to one.
+    pub line: Option<usize>,
+    pub kind: ProblemKind,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "line {l}: {}", self.kind),
+            None => write!(f, "{}", self.kind),
+        }
+    }
+}
+
+/// What was wrong. Dump-line problems and snapshot-validation problems share this type so the
+/// UI and the CLI render them the same way.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProblemKind {
+    // ---- text dumps ----
+    #[error("not a remote log metadata record: {excerpt}")]
+    NotARecord { excerpt: String },
+    #[error("{record} is cut off (no closing brace); the dump may be truncated")]
+    Truncated { record: String },
+    #[error("{record} has no `{key}=` field")]
+    MissingField { record: String, key: String },
+    #[error("`{key}={value}` is not a valid {expected}")]
+    BadValue {
+        key: String,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("kafka-dump-log could not decode the record at offset {offset}: {message}")]
+    DumpLogError { offset: i64, message: String },
+    #[error("update for segment {id}, which no earlier record created")]
+    UnknownSegment { id: String },
+    #[error("segment {id}: invalid transition {from} -> {to} (Kafka drops this event)")]
+    InvalidTransition {
+        id: String,
+        from: SegmentState,
+        to: SegmentState,
+    },
+    #[error("segment {id} was created twice; the later record replaces the earlier")]
+    DuplicateSegment { id: String },
+    #[error("partition {topic}-{partition} is marked {state}")]
+    PartitionDeleteMarked {
+        topic: String,
+        partition: i32,
+        state: String,
+    },
+    // ---- snapshot validation ----
+    #[error("{topic}-{partition}: segment {id} has a negative size ({size_bytes} bytes); segment ignored")]
+    NegativeSize {
+        topic: String,
+        partition: i32,
+        id: String,
+        size_bytes: i64,
+    },
+    #[error("{topic}-{partition}: segment {id} has startOffset {start_offset} > endOffset {end_offset} (or a negative offset); segment ignored")]
+    BadOffsets {
+        topic: String,
+        partition: i32,
+        id: String,
+        start_offset: i64,
+        end_offset: i64,
+    },
+    #[error("{topic}-{partition}: segment {id} has no leader epochs; segment ignored")]
+    EmptyLeaderEpochs {
+        topic: String,
+        partition: i32,
+        id: String,
+    },
+    #[error("{topic}-{partition}: segment {id} appears twice; the second entry is ignored")]
+    DuplicateSegmentId {
+        topic: String,
+        partition: i32,
+        id: String,
+    },
+    #[error("{topic}-{partition}: segments {first} and {second} overlap at offsets {from}..={to} (a duplicate upload; Kafka keeps both until retention removes them)")]
+    Overlap {
+        topic: String,
+        partition: i32,
+        first: String,
+        second: String,
+        from: i64,
+        to: i64,
+    },
+    #[error("topic {topic}: config {key} = {value:?} is not a number; Kafka's default is used")]
+    BadConfig {
+        topic: String,
+        key: String,
+        value: String,
+    },
+    #[error("topic {topic} appears twice; its partitions were merged")]
+    DuplicateTopic { topic: String },
+}
+
+impl ProblemKind {
+    /// Overlaps are legitimate in Kafka (duplicate uploads after a leader change): they inform,
+    /// they do not mean data was dropped.
+    pub fn is_warning_only(&self) -> bool {
+        matches!(
+            self,
+            ProblemKind::Overlap { .. } | ProblemKind::PartitionDeleteMarked { .. }
+        )
+    }
+}
+
+/// Input that yields no snapshot at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    #[error("the input is empty")]
+    Empty,
+    #[error("the input is {size} bytes; tierlens reads at most {max} bytes")]
+    TooLarge { size: usize, max: usize },
+    #[error("the input looks gzip-compressed but could not be decompressed: {0}")]
+    Gzip(String),
+    #[error("the input is not UTF-8 text (byte {offset})")]
+    NotUtf8 { offset: usize },
+    #[error("not valid JSON at line {line}, column {column}: {message}")]
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("this JSON is not a tierlens snapshot (\"format\" is {found:?}, expected \"tierlens-snapshot\")")]
+    NotASnapshot { found: Option<String> },
+    #[error("snapshot version {found} is not supported (this tierlens reads version 1)")]
+    UnsupportedVersion { found: String },
+    #[error("the snapshot does not follow the contract: {message}")]
+    Schema { message: String },
+    #[error("no remote log metadata records found ({} problem(s); first: {})", problems.len(), problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    NoRecords { problems: Vec<Problem> },
+}
+
+/// Gzip magic bytes.
+fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
+/// Reads any supported input: snapshot JSON or a formatter / dump-log text, either optionally
+/// gzip-compressed. The format is sniffed from the content, not the file name.
+pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(LoadError::TooLarge {
+            size: bytes.len(),
+            max: MAX_INPUT_BYTES,
+        });
+    }
+    if is_gzip(bytes) {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes)
+            .take(MAX_INPUT_BYTES as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| LoadError::Gzip(e.to_string()))?;
+        if out.len() > MAX_INPUT_BYTES {
+            return Err(LoadError::TooLarge {
+                size: out.len(),
+                max: MAX_INPUT_BYTES,
+            });
+        }
+        return load_text_bytes(&out);
+    }
+    load_text_bytes(bytes)
+}
+
+fn load_text_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    load_text(text)
+}
+
+/// Reads text that is either snapshot JSON (starts with `{`) or a formatter / dump-log text.
+pub fn load_text(text: &str) -> Result<Loaded, LoadError> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.is_empty() {
+        return Err(LoadError::Empty);
+    }
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        snapshot_v1::parse(trimmed)
+    } else {
+        formatter_dump::parse(text)
+    }
+}

@@ -1,0 +1,569 @@
+//! The tierlens snapshot JSON contract, version 1 (`shared/spec/snapshot-v1.md`).
+//!
+//! The wire types below mirror the JSON exactly (camelCase, numbers-or-strings) and are kept
+//! apart from the model so the contract can evolve without touching the engine.
+
+use super::{LoadError, Loaded, Problem, ProblemKind};
+use crate::model::{
+    EpochMap, Partition, Segment, SegmentState, Snapshot, SnapshotSource, Topic, TopicConfig,
+};
+use serde::de::{self, Deserializer};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const FORMAT: &str = "tierlens-snapshot";
+pub const VERSION: u64 = 1;
+
+/// A 64-bit integer given as a JSON number or a numeric string (values above 2^53, or configs
+/// as `kafka-configs --describe` prints them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Int(pub i64);
+
+impl Serialize for Int {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Above 2^53 JavaScript would round a number, so such values travel as strings.
+        if self.0.unsigned_abs() > (1u64 << 53) {
+            s.serialize_str(&self.0.to_string())
+        } else {
+            s.serialize_i64(self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = Int;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a 64-bit integer or a string holding one")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Int, E> {
+                Ok(Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Int, E> {
+                i64::try_from(v)
+                    .map(Int)
+                    .map_err(|_| E::custom(format!("{v} does not fit in 64 bits")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Int, E> {
+                if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                    Ok(Int(v as i64))
+                } else {
+                    Err(E::custom(format!("{v} is not an integer")))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Int, E> {
+                v.trim()
+                    .parse::<i64>()
+                    .map(Int)
+                    .map_err(|_| E::custom(format!("{v:?} is not an integer")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotJson {
+    pub format: String,
+    pub version: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kafka_version: Option<String>,
+    pub captured_at_ms: Int,
+    pub topics: Vec<TopicJson>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicJson {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    /// Kafka config name -> number or string; unknown names are kept and ignored.
+    #[serde(default)]
+    pub config: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub partitions: Vec<PartitionJson>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartitionJson {
+    pub partition: i32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_start_offset: Option<Int>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_end_offset: Option<Int>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_log_start_offset: Option<Int>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_size_bytes: Option<Int>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_local_size_bytes: Option<Int>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader_epochs: Option<Vec<(i32, Int)>>,
+    #[serde(default)]
+    pub segments: Vec<SegmentJson>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentJson {
+    pub id: String,
+    pub start_offset: Int,
+    pub end_offset: Int,
+    pub max_timestamp_ms: Int,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_timestamp_ms: Option<Int>,
+    pub size_bytes: Int,
+    pub leader_epochs: Vec<(i32, Int)>,
+    pub state: SegmentState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broker_id: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_in_progress: Option<bool>,
+}
+
+/// Parses snapshot JSON. Structural errors (not JSON, wrong format or version, a missing
+/// required field) refuse the whole input; bad segments are dropped and reported.
+pub fn parse(text: &str) -> Result<Loaded, LoadError> {
+    // Check the envelope first so a wrong format or version gets its own message rather than
+    // a complaint about some field deep inside.
+    let value: serde_json::Value = serde_json::from_str(text).map_err(json_error)?;
+    let format = value.get("format").and_then(|f| f.as_str());
+    if format != Some(FORMAT) {
+        return Err(LoadError::NotASnapshot {
+            found: value.get("format").map(|f| match f.as_str() {
+                Some(s) => s.to_string(),
+                None => f.to_string(),
+            }),
+        });
+    }
+    match value.get("version") {
+        Some(v) if v.as_u64() == Some(VERSION) || v.as_str() == Some("1") => {}
+        Some(v) => {
+            return Err(LoadError::UnsupportedVersion {
+                found: v.to_string(),
+            })
+        }
+        None => {
+            return Err(LoadError::Schema {
+                message: "missing field `version`".into(),
+            })
+        }
+    }
+    let wire: SnapshotJson = serde_json::from_value(value).map_err(|e| LoadError::Schema {
+        message: e.to_string(),
+    })?;
+    Ok(from_wire(wire))
+}
+
+fn json_error(e: serde_json::Error) -> LoadError {
+    LoadError::Json {
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    }
+}
+
+fn epochs(v: &[(i32, Int)]) -> EpochMap {
+    let mut m: EpochMap = v.iter().map(|&(e, o)| (e, o.0)).collect();
+    m.sort_by_key(|&(e, _)| e);
+    m.dedup_by_key(|&mut (e, _)| e);
+    m
+}
+
+fn config_from_wire(topic: &str, raw: &BTreeMap<String, serde_json::Value>) -> (TopicConfig, Vec<Problem>) {
+    let mut config = TopicConfig::default();
+    let mut problems = Vec::new();
+    let keys: [(&str, &mut i64); 5] = [
+        ("retention.ms", &mut config.retention_ms),
+        ("retention.bytes", &mut config.retention_bytes),
+        ("local.retention.ms", &mut config.local_retention_ms),
+        ("local.retention.bytes", &mut config.local_retention_bytes),
+        ("segment.bytes", &mut config.segment_bytes),
+    ];
+    for (key, slot) in keys {
+        let Some(v) = raw.get(key) else { continue };
+        match serde_json::from_value::<Int>(v.clone()) {
+            Ok(Int(n)) => *slot = n,
+            Err(_) => problems.push(Problem {
+                line: None,
+                kind: ProblemKind::BadConfig {
+                    topic: topic.to_string(),
+                    key: key.to_string(),
+                    value: match v.as_str() {
+                        Some(s) => s.to_string(),
+                        None => v.to_string(),
+                    },
+                },
+            }),
+        }
+    }
+    (config, problems)
+}
+
+fn from_wire(wire: SnapshotJson) -> Loaded {
+    let mut problems = Vec::new();
+    let mut topics: BTreeMap<String, Topic> = BTreeMap::new();
+    for t in wire.topics {
+        let (config, mut p) = config_from_wire(&t.name, &t.config);
+        problems.append(&mut p);
+        let mut partitions = Vec::with_capacity(t.partitions.len());
+        for pj in t.partitions {
+            partitions.push(partition_from_wire(&t.name, pj, &mut problems));
+        }
+        match topics.get_mut(&t.name) {
+            Some(existing) => {
+                problems.push(Problem {
+                    line: None,
+                    kind: ProblemKind::DuplicateTopic {
+                        topic: t.name.clone(),
+                    },
+                });
+                existing.partitions.extend(partitions);
+            }
+            None => {
+                topics.insert(
+                    t.name.clone(),
+                    Topic {
+                        name: t.name,
+                        topic_id: t.topic_id,
+                        config,
+                        partitions,
+                    },
+                );
+            }
+        }
+    }
+    let mut topics: Vec<Topic> = topics.into_values().collect();
+    for t in &mut topics {
+        t.partitions.sort_by_key(|p| p.partition);
+    }
+    Loaded {
+        snapshot: Snapshot {
+            cluster: wire.cluster,
+            kafka_version: wire.kafka_version,
+            captured_at_ms: wire.captured_at_ms.0,
+            source: SnapshotSource::SnapshotJson,
+            topics,
+        },
+        problems,
+    }
+}
+
+fn partition_from_wire(topic: &str, pj: PartitionJson, problems: &mut Vec<Problem>) -> Partition {
+    let partition = pj.partition;
+    let mut segments: Vec<Segment> = Vec::with_capacity(pj.segments.len());
+    let mut seen = std::collections::HashSet::with_capacity(pj.segments.len());
+    let mut report = |kind| problems.push(Problem { line: None, kind });
+    for s in pj.segments {
+        let (start, end, size) = (s.start_offset.0, s.end_offset.0, s.size_bytes.0);
+        if size < 0 {
+            report(ProblemKind::NegativeSize {
+                topic: topic.into(),
+                partition,
+                id: s.id,
+                size_bytes: size,
+            });
+            continue;
+        }
+        if start < 0 || end < start {
+            report(ProblemKind::BadOffsets {
+                topic: topic.into(),
+                partition,
+                id: s.id,
+                start_offset: start,
+                end_offset: end,
+            });
+            continue;
+        }
+        if s.leader_epochs.is_empty() {
+            report(ProblemKind::EmptyLeaderEpochs {
+                topic: topic.into(),
+                partition,
+                id: s.id,
+            });
+            continue;
+        }
+        if !seen.insert(s.id.clone()) {
+            report(ProblemKind::DuplicateSegmentId {
+                topic: topic.into(),
+                partition,
+                id: s.id,
+            });
+            continue;
+        }
+        segments.push(Segment {
+            id: s.id,
+            start_offset: start,
+            end_offset: end,
+            max_timestamp_ms: s.max_timestamp_ms.0,
+            event_timestamp_ms: s.event_timestamp_ms.map(|i| i.0),
+            size_bytes: size,
+            segment_leader_epochs: epochs(&s.leader_epochs),
+            state: s.state,
+            broker_id: s.broker_id,
+            copy_in_progress: s.copy_in_progress,
+        });
+    }
+    report_overlaps(topic, partition, &segments, problems);
+    Partition {
+        partition,
+        log_start_offset: pj.log_start_offset.map(|i| i.0),
+        log_end_offset: pj.log_end_offset.map(|i| i.0),
+        local_log_start_offset: pj.local_log_start_offset.map(|i| i.0),
+        local_size_bytes: pj.local_size_bytes.map(|i| i.0),
+        only_local_size_bytes: pj.only_local_size_bytes.map(|i| i.0),
+        leader_epochs: pj.leader_epochs.as_deref().map(epochs),
+        segments,
+    }
+}
+
+/// Overlapping live segments are legal in Kafka (a duplicate upload after a leader change) but
+/// worth telling the operator about; one warning per overlapping pair of neighbours.
+fn report_overlaps(topic: &str, partition: i32, segments: &[Segment], problems: &mut Vec<Problem>) {
+    let mut live: Vec<&Segment> = segments
+        .iter()
+        .filter(|s| s.state != SegmentState::DeleteSegmentFinished)
+        .collect();
+    live.sort_by_key(|s| (s.start_offset, s.end_offset));
+    let mut reach: Option<&Segment> = None;
+    for s in live {
+        if let Some(r) = reach {
+            if s.start_offset <= r.end_offset {
+                problems.push(Problem {
+                    line: None,
+                    kind: ProblemKind::Overlap {
+                        topic: topic.into(),
+                        partition,
+                        first: r.id.clone(),
+                        second: s.id.clone(),
+                        from: s.start_offset,
+                        to: s.end_offset.min(r.end_offset),
+                    },
+                });
+            }
+            if s.end_offset > r.end_offset {
+                reach = Some(s);
+            }
+        } else {
+            reach = Some(s);
+        }
+    }
+}
+
+/// Writes a snapshot in the version-1 JSON contract (pretty when `pretty`).
+pub fn to_json(snapshot: &Snapshot, pretty: bool) -> String {
+    let wire = to_wire(snapshot);
+    let out = if pretty {
+        serde_json::to_string_pretty(&wire)
+    } else {
+        serde_json::to_string(&wire)
+    };
+    // Serializing plain structs with string keys cannot fail.
+    out.unwrap_or_default()
+}
+
+fn wire_epochs(m: &EpochMap) -> Vec<(i32, Int)> {
+    m.iter().map(|&(e, o)| (e, Int(o))).collect()
+}
+
+fn to_wire(s: &Snapshot) -> SnapshotJson {
+    SnapshotJson {
+        format: FORMAT.into(),
+        version: VERSION.into(),
+        cluster: s.cluster.clone(),
+        kafka_version: s.kafka_version.clone(),
+        captured_at_ms: Int(s.captured_at_ms),
+        topics: s
+            .topics
+            .iter()
+            .map(|t| TopicJson {
+                name: t.name.clone(),
+                topic_id: t.topic_id.clone(),
+                config: [
+                    ("retention.ms", t.config.retention_ms),
+                    ("retention.bytes", t.config.retention_bytes),
+                    ("local.retention.ms", t.config.local_retention_ms),
+                    ("local.retention.bytes", t.config.local_retention_bytes),
+                    ("segment.bytes", t.config.segment_bytes),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
+                .collect(),
+                partitions: t
+                    .partitions
+                    .iter()
+                    .map(|p| PartitionJson {
+                        partition: p.partition,
+                        log_start_offset: p.log_start_offset.map(Int),
+                        log_end_offset: p.log_end_offset.map(Int),
+                        local_log_start_offset: p.local_log_start_offset.map(Int),
+                        local_size_bytes: p.local_size_bytes.map(Int),
+                        only_local_size_bytes: p.only_local_size_bytes.map(Int),
+                        leader_epochs: p.leader_epochs.as_ref().map(wire_epochs),
+                        segments: p
+                            .segments
+                            .iter()
+                            .map(|g| SegmentJson {
+                                id: g.id.clone(),
+                                start_offset: Int(g.start_offset),
+                                end_offset: Int(g.end_offset),
+                                max_timestamp_ms: Int(g.max_timestamp_ms),
+                                event_timestamp_ms: g.event_timestamp_ms.map(Int),
+                                size_bytes: Int(g.size_bytes),
+                                leader_epochs: wire_epochs(&g.segment_leader_epochs),
+                                state: g.state,
+                                broker_id: g.broker_id,
+                                copy_in_progress: g.copy_in_progress,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::load_text;
+
+    const EXAMPLE: &str = r#"{
+      "format": "tierlens-snapshot", "version": 1, "cluster": "prod-eu-1", "kafkaVersion": "3.9.0",
+      "capturedAtMs": 1732480000000,
+      "topics": [{
+        "name": "orders", "topicId": "M1z1YtfhQ5i7oqLNve_0UQ",
+        "config": {"retention.ms": "604800000", "retention.bytes": -1, "local.retention.ms": -2,
+                   "local.retention.bytes": -2, "segment.bytes": 1073741824, "cleanup.policy": "delete"},
+        "partitions": [{
+          "partition": 0, "logStartOffset": 0, "logEndOffset": 98468, "localLogStartOffset": 90000,
+          "localSizeBytes": 4194304, "onlyLocalSizeBytes": 1048576,
+          "leaderEpochs": [[0, 0], [3, 51200]],
+          "segments": [{
+            "id": "iWtc1Z6xQu2_DJXTklzKxQ", "startOffset": 0, "endOffset": "511",
+            "maxTimestampMs": 1678292889855, "eventTimestampMs": 1678292938280,
+            "sizeBytes": 511460, "leaderEpochs": [[0, 0]], "state": "COPY_SEGMENT_FINISHED",
+            "brokerId": 0, "someFutureField": {"x": 1}
+          }]
+        }]
+      }]
+    }"#;
+
+    #[test]
+    fn reads_the_contract_example() {
+        let loaded = load_text(EXAMPLE).unwrap();
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let s = &loaded.snapshot;
+        assert_eq!(s.kafka_version.as_deref(), Some("3.9.0"));
+        assert_eq!(s.captured_at_ms, 1732480000000);
+        let t = s.topic("orders").unwrap();
+        assert_eq!(t.config.retention_ms, 604_800_000, "numeric string config");
+        assert_eq!(t.config.local_retention_ms, -2);
+        let p = &t.partitions[0];
+        assert_eq!(p.leader_epochs, Some(vec![(0, 0), (3, 51200)]));
+        assert_eq!(p.only_local_size_bytes, Some(1048576));
+        let g = &p.segments[0];
+        assert_eq!((g.start_offset, g.end_offset), (0, 511), "offset given as string");
+        assert_eq!(g.size_bytes, 511460);
+        assert_eq!(g.state, SegmentState::CopySegmentFinished);
+    }
+
+    #[test]
+    fn round_trips_through_to_json() {
+        let a = load_text(EXAMPLE).unwrap().snapshot;
+        let b = load_text(&to_json(&a, false)).unwrap().snapshot;
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn big_offsets_travel_as_strings() {
+        let mut s = load_text(EXAMPLE).unwrap().snapshot;
+        s.topics[0].partitions[0].segments[0].end_offset = i64::MAX;
+        let json = to_json(&s, false);
+        assert!(json.contains(&format!("\"{}\"", i64::MAX)));
+        assert_eq!(load_text(&json).unwrap().snapshot, s);
+    }
+
+    #[test]
+    fn missing_configs_take_kafka_defaults() {
+        let text = EXAMPLE.replace(r#""config": {"#, r#""ignored": {"#);
+        let s = load_text(&text).unwrap().snapshot;
+        assert_eq!(s.topics[0].config, TopicConfig::default());
+    }
+
+    #[test]
+    fn refuses_an_unknown_version_clearly() {
+        let text = EXAMPLE.replace(r#""version": 1"#, r#""version": 2"#);
+        let err = load_text(&text).unwrap_err();
+        assert_eq!(err, LoadError::UnsupportedVersion { found: "2".into() });
+        assert!(err.to_string().contains("version 2 is not supported"));
+    }
+
+    #[test]
+    fn refuses_other_json() {
+        let err = load_text(r#"{"hello": 1}"#).unwrap_err();
+        assert_eq!(err, LoadError::NotASnapshot { found: None });
+    }
+
+    #[test]
+    fn malformed_json_names_line_and_column() {
+        let err = load_text("{\n  \"format\": \"tierlens-snapshot\",\n  oops\n}").unwrap_err();
+        match err {
+            LoadError::Json { line, .. } => assert_eq!(line, 3),
+            other => panic!("expected a JSON error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_required_field_is_a_schema_error() {
+        let text = EXAMPLE.replace(r#""sizeBytes": 511460,"#, "");
+        let err = load_text(&text).unwrap_err();
+        match err {
+            LoadError::Schema { message } => assert!(message.contains("sizeBytes"), "{message}"),
+            other => panic!("expected a schema error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_segments_are_dropped_and_reported() {
+        let text = EXAMPLE.replace(r#""sizeBytes": 511460"#, r#""sizeBytes": -5"#);
+        let loaded = load_text(&text).unwrap();
+        assert!(loaded.snapshot.topics[0].partitions[0].segments.is_empty());
+        assert!(matches!(
+            loaded.problems[0].kind,
+            ProblemKind::NegativeSize { size_bytes: -5, .. }
+        ));
+
+        let text = EXAMPLE.replace(r#""endOffset": "511""#, r#""endOffset": -1"#);
+        let loaded = load_text(&text).unwrap();
+        assert!(matches!(loaded.problems[0].kind, ProblemKind::BadOffsets { .. }));
+    }
+
+    #[test]
+    fn bad_config_is_reported_and_defaulted() {
+        let text = EXAMPLE.replace(r#""retention.ms": "604800000""#, r#""retention.ms": "7 days""#);
+        let loaded = load_text(&text).unwrap();
+        assert_eq!(loaded.snapshot.topics[0].config.retention_ms, 604_800_000);
+        assert!(matches!(loaded.problems[0].kind, ProblemKind::BadConfig { .. }));
+    }
+
+    #[test]
+    fn overlapping_segments_are_a_warning() {
+        let text = EXAMPLE.replace(
+            r#""segments": [{"#,
+            r#""segments": [{"id": "dup", "startOffset": 0, "endOffset": 104, "maxTimestampMs": 1,
+               "sizeBytes": 10, "leaderEpochs": [[0, 0]], "state": "COPY_SEGMENT_FINISHED"}, {"#,
+        );
+        let loaded = load_text(&text).unwrap();
+        assert_eq!(loaded.snapshot.topics[0].partitions[0].segments.len(), 2);
+        assert_eq!(loaded.problems.len(), 1);
+        assert!(loaded.problems[0].kind.is_warning_only());
+    }
+}

@@ -1,0 +1,18 @@
+//! tierlens-core: Kafka tiered-storage metadata in, remote log sizes and retention plans out.
+//!
+//! Pure Rust with no browser types, so everything here runs under plain `cargo test` and is
+//! shared by the dashboard (wasm) and the `tierlens` CLI. Data flows one way:
+//!
+//! ```text
+//! bytes --ingest--> Snapshot (model) --> sizes / lineage / retention plan / explanations
+//! ```
+//!
+//! - [`model`]: `Snapshot`, `Topic`, `Partition`, `Segment`, `SegmentState`, `TopicConfig`.
+//! - [`ingest`]: the snapshot JSON contract and Kafka's formatter / dump-log text, with typed
+//!   errors and per-line problems.
+
+pub mod ingest;
+pub mod model;
+
+pub use ingest::{load, load_text, LoadError, Loaded, Problem, ProblemKind};
+pub use model::*;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every test: formatting, lints, the native suites (core
+# engine, CLI, chart options) and the end-to-end browser tests of the release bundle.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/setup.sh --browser
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+NATIVE=(-p tierlens-core -p tierlens-cli -p tierlens-charts)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native crates, all targets; the app for wasm32)"
+cargo clippy "${NATIVE[@]}" --all-targets -- -D warnings
+cargo clippy -p tierlens-app --target wasm32-unknown-unknown -- -D warnings
+
+step "native tests"
+cargo test "${NATIVE[@]}"
+
+step "release bundle (trunk build --release)"
+cargo build --release --bin tierlens
+trunk build --release
+
+step "browser end-to-end tests (headless Chromium)"
+node tests/e2e/run.mjs

@@ -1,0 +1,59 @@
+// A tiny end-to-end harness: a static server over dist/, Debian's Chromium driven by
+// playwright-core (never a downloaded browser), and fail-on-any-page-error.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.gz': 'application/gzip', '.txt': 'text/plain',
+};
+
+/** Serves `root` under `prefix` (a sub-path proves the bundle works from any path). */
+export function serve(root, prefix = '/') {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (!url.pathname.startsWith(prefix)) { res.writeHead(404); return res.end('not found'); }
+    let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
+    const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
+    fs.readFile(file, (err, data) => {
+      if (err) { res.writeHead(404); return res.end('not found'); }
+      res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page that records console errors and uncaught exceptions (a wasm panic is one). */
+export async function newPage(browser, opts = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
+  const page = await context.newPage();
+  page.errorsSeen = [];
+  page.allowedErrors = [];
+  page.on('pageerror', (e) => page.errorsSeen.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') page.errorsSeen.push(`console: ${m.text()}`); });
+  return page;
+}
+
+export function assertNoErrors(page, label) {
+  const bad = page.errorsSeen.filter((e) => !page.allowedErrors.some((re) => re.test(e)));
+  if (bad.length) throw new Error(`${label}: page errors:\n  ${bad.join('\n  ')}`);
+}
+
+export function assertEq(actual, expected, what) {
+  if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+export function assert(cond, what) {
+  if (!cond) throw new Error(what);
+}

@@ -13,6 +13,7 @@
 
 pub mod ingest;
 pub mod model;
+pub mod units;
 
 pub use ingest::{load, load_text, LoadError, Loaded, Problem, ProblemKind};
 pub use model::*;

@@ -73,6 +73,13 @@ pub enum ProblemKind {
         partition: i32,
         state: String,
     },
+    #[error("topic {topic}: {segments} live segment(s) belong to an earlier topic id {topic_id} (the topic was recreated); they are left out and topic id {kept_topic_id} is shown")]
+    StaleTopicId {
+        topic: String,
+        topic_id: String,
+        kept_topic_id: String,
+        segments: usize,
+    },
     // ---- snapshot validation ----
     #[error("{topic}-{partition}: segment {id} has a negative size ({size_bytes} bytes); segment ignored")]
     NegativeSize {

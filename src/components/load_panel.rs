@@ -1,0 +1,82 @@
+//! Load another snapshot: a URL, a file, or pasted text (snapshot JSON or a formatter dump).
+use crate::state::{query, AppState, Source};
+use leptos::html::{Input, Textarea};
+use leptos::prelude::*;
+
+#[component]
+pub fn LoadPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let (_, set_snapshot_url) = query::<String>("snapshot");
+    let url_input = NodeRef::<Input>::new();
+    let file_input = NodeRef::<Input>::new();
+    let paste = NodeRef::<Textarea>::new();
+
+    let load_url = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(el) = url_input.get() {
+            let url = el.value().trim().to_string();
+            if !url.is_empty() {
+                // Through the URL, so the link reproduces what is shown.
+                set_snapshot_url.set(Some(url));
+            }
+        }
+    };
+    let load_file = move |_| {
+        let file = file_input
+            .get()
+            .and_then(|el| el.files())
+            .and_then(|files| files.get(0));
+        if let Some(file) = file {
+            state.load(Source::File(file));
+        }
+    };
+    let load_paste = move |_| {
+        if let Some(el) = paste.get() {
+            state.load(Source::Paste(el.value()));
+        }
+    };
+
+    view! {
+        <details class="panel load-panel">
+            <summary>"Load another snapshot"</summary>
+            <div class="load-grid">
+                <form on:submit=load_url>
+                    <label for="snapshot-url">"From a URL"</label>
+                    <div class="row">
+                        <input
+                            id="snapshot-url"
+                            type="url"
+                            node_ref=url_input
+                            placeholder="https://…/snapshot.json"
+                        />
+                        <button type="submit">"Load"</button>
+                    </div>
+                </form>
+                <div>
+                    <label for="snapshot-file">
+                        "From a file (.json, .json.gz or a formatter dump)"
+                    </label>
+                    <input id="snapshot-file" type="file" node_ref=file_input on:change=load_file />
+                </div>
+                <div class="paste">
+                    <label for="snapshot-paste">
+                        "Paste snapshot JSON or "
+                        <code>"__remote_log_metadata"</code>
+                        " formatter output"
+                    </label>
+                    <textarea
+                        id="snapshot-paste"
+                        data-testid="paste-input"
+                        node_ref=paste
+                        rows="6"
+                        spellcheck="false"
+                        placeholder="partition: 0, offset: 0, value: RemoteLogSegmentMetadata{…}"
+                    ></textarea>
+                    <button data-testid="paste-load" on:click=load_paste>
+                        "Load pasted text"
+                    </button>
+                </div>
+            </div>
+        </details>
+    }
+}

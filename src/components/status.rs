@@ -1,0 +1,68 @@
+//! What the app is doing and what went wrong, in words.
+use crate::state::{AppState, LoadStatus};
+use leptos::prelude::*;
+
+/// Loading progress and load errors. An error never hides the data already on screen.
+#[component]
+pub fn StatusBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || match state.status.get() {
+        LoadStatus::Idle => None,
+        LoadStatus::Loading(what) => Some(
+            view! {
+                <div class="banner loading" role="status" data-testid="loading">
+                    "Loading " {what} "…"
+                </div>
+            }
+            .into_any(),
+        ),
+        LoadStatus::Failed(err) => {
+            let kept = state.dataset.with(|d| d.is_some());
+            Some(
+                view! {
+                    <div class="banner error" role="alert" data-testid="load-error">
+                        <strong>"Could not load the snapshot. "</strong>
+                        {err.to_string()}
+                        {kept.then_some(" The previously loaded data is still shown.")}
+                        <button
+                            class="dismiss"
+                            aria-label="Dismiss"
+                            on:click=move |_| state.status.set(LoadStatus::Idle)
+                        >
+                            "×"
+                        </button>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+    }
+}
+
+/// Problems met while reading the current dataset (bad lines, dropped segments, overlaps).
+#[component]
+pub fn Problems() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let ds = state.dataset.get()?;
+        let problems = &ds.loaded.problems;
+        if problems.is_empty() {
+            return None;
+        }
+        let warnings = problems.iter().filter(|p| p.kind.is_warning_only()).count();
+        let errors = problems.len() - warnings;
+        let shown: Vec<String> = problems.iter().take(200).map(|p| p.to_string()).collect();
+        let more = problems.len().saturating_sub(shown.len());
+        Some(view! {
+            <details class="panel problems" data-testid="problems">
+                <summary>
+                    {format!("{errors} problem(s) and {warnings} warning(s) while reading {}", ds.origin)}
+                </summary>
+                <ul>
+                    {shown.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                </ul>
+                {(more > 0).then(|| view! { <p>{format!("… and {more} more")}</p> })}
+            </details>
+        })
+    }
+}

@@ -1,0 +1,74 @@
+//! tierlens in the browser: a thin Leptos shell over `tierlens-core`.
+//!
+//! - [`api`]: every way a snapshot arrives (URL via gloo-net, file, paste).
+//! - [`state`]: the loaded dataset, load status and the URL query that holds user settings.
+//! - [`routes`]: one view per file (overview, topic drill-down, what-if).
+//! - [`components`]: small shared pieces (load panel, status banner, numbers).
+//! - [`charts`]: the ECharts component; options come from the pure `tierlens-charts` crate.
+
+pub mod api;
+pub mod charts;
+pub mod components;
+pub mod routes;
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_router::components::Router;
+
+use components::{LoadPanel, StatusBanner};
+use state::{query, AppState, Source, DEMO_SNAPSHOT};
+
+/// The whole app. There is no path routing: the bundle may be served under any path (admin
+/// portals, iframes), so the view is chosen by the URL query alone.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Shell />
+        </Router>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+
+    // `?snapshot=` names the snapshot URL; without it the bundled demo is shown.
+    let (snapshot_url, _) = query::<String>("snapshot");
+    Effect::new(move |_| {
+        let url = snapshot_url.get().unwrap_or_else(|| DEMO_SNAPSHOT.to_string());
+        state.load(Source::Url(url));
+    });
+
+    view! {
+        <header class="topbar">
+            <h1>
+                <span class="logo" aria-hidden="true">"◧"</span>
+                " tierlens"
+            </h1>
+            <span class="subtitle">"Kafka tiered storage: remote log size and retention"</span>
+            {move || {
+                state
+                    .dataset
+                    .get()
+                    .map(|ds| {
+                        let s = &ds.loaded.snapshot;
+                        let cluster = s.cluster.clone().unwrap_or_else(|| "cluster".into());
+                        view! {
+                            <span class="dataset" title=ds.origin.clone()>
+                                <strong>{cluster}</strong>
+                                " · "
+                                {ds.origin.clone()}
+                            </span>
+                        }
+                    })
+            }}
+        </header>
+        <main>
+            <StatusBanner />
+            <routes::Dashboard />
+            <LoadPanel />
+        </main>
+    }
+}

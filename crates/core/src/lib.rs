@@ -11,6 +11,7 @@
 //! - [`ingest`]: the snapshot JSON contract and Kafka's formatter / dump-log text, with typed
 //!   errors and per-line problems.
 
+pub mod demo;
 pub mod ingest;
 pub mod model;
 pub mod units;

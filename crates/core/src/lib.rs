@@ -13,7 +13,12 @@
 
 pub mod demo;
 pub mod ingest;
+pub mod lineage;
 pub mod model;
+pub mod profile;
+pub mod retention;
+pub mod size;
+pub mod synth;
 pub mod units;
 
 pub use ingest::{load, load_text, LoadError, Loaded, Problem, ProblemKind};

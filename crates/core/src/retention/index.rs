@@ -1,0 +1,1084 @@
+//! The fast what-if: [`PlanIndex`] precomputes, once per (snapshot, profile), everything of a
+//! retention run that does not depend on the policy or `now`, so that evaluating a policy costs
+//! O(partitions · log segments) and [`PlanIndex::summary`] allocates nothing per partition.
+//!
+//! Per partition, the reference walk visits segments in a fixed order (lineage epochs
+//! ascending, listing order within an epoch; a segment met again is a no-op). Each first visit
+//! is classified independently of the policy: in-flight upload (stop), retry or
+//! log-start-offset breach (always deleted), outside the lineage (skipped), or *candidate*
+//! (valid; time and size retention decide). Over the candidates: prefix sums of sizes, prefix
+//! max of `maxTimestampMs` and of `endOffset + 1`, and a block/sparse-table range max of
+//! `maxTimestampMs`. A policy's deletions are then a prefix of the candidates:
+//!
+//! 1. a *time run*: the longest prefix whose running max timestamp breaches (binary search);
+//! 2. the size budget left is `max(0, R − sum)`; if > 0, a *size run*: the longest further
+//!    prefix whose sizes fit (binary search on the prefix sums; a time-breached candidate that
+//!    fits uses the budget exactly as a size deletion does);
+//! 3. at the first candidate that fits neither: if time-breached it goes (the budget drops to 0,
+//!    so no size run can follow) and another time run follows (range-max query); else the
+//!    walk stops there.
+//!
+//! Partitions with negative sizes or sums that overflow fall back to a linear walk over the
+//! same arrays, so the answer is always the reference's.
+
+use super::local::{
+    effective_local_limits, local_copied_segments, local_retention, LocalLog, LocalSegment,
+};
+use super::{
+    presumed_in_flight, roll_up, time_breached, time_data, Deletion, DeletionReason, LocalPlan,
+    PartitionPlan, Plan, PlanTotals, Policy, RunError, TopicPlanTotals, WalkStop, WalkStopCause,
+};
+use crate::lineage::epochs_within_lineage;
+use crate::model::{filter_empty_epochs, SegmentState, Snapshot, TopicConfig};
+use crate::profile::{KafkaVersion, LogStartOffsetRule, Rules};
+use serde::Serialize;
+
+/// The numbers of one partition's run a slider needs (no deletion list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartitionSummary {
+    pub remote_log_size_bytes: i64,
+    pub retention_size_bytes: i64,
+    pub bytes_freed: i64,
+    pub segments_deleted: u64,
+    pub log_start_offset_after: i64,
+    pub remote_size_after: i64,
+    pub kept_segments: u64,
+    /// Kafka aborts this partition's run (retention.ms > now on ≤ 3.9).
+    pub error: bool,
+    pub local_bytes_freed: Option<i64>,
+    pub local_log_start_offset_after: Option<i64>,
+}
+
+/// Per-partition numbers and topic / cluster totals of one evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanSummary {
+    pub profile: KafkaVersion,
+    pub now_ms: i64,
+    /// Same order as [`Plan::partitions`] (see [`PlanIndex::partition_keys`]).
+    pub partitions: Vec<PartitionSummary>,
+    pub topics: Vec<TopicPlanTotals>,
+    pub totals: PlanTotals,
+}
+
+impl Default for PlanSummary {
+    fn default() -> Self {
+        PlanSummary {
+            profile: KafkaVersion::default(),
+            now_ms: 0,
+            partitions: Vec::new(),
+            topics: Vec::new(),
+            totals: PlanTotals::default(),
+        }
+    }
+}
+
+const KIND_CANDIDATE: u8 = 0;
+const KIND_INVALID: u8 = 1;
+const KIND_RETRY: u8 = 2;
+const KIND_LSO_BREACH: u8 = 3;
+const KIND_IN_FLIGHT: u8 = 4;
+
+const BLOCK: usize = 32;
+
+/// "First index ≥ a whose value ≥ x" over one partition's slice in O(BLOCK + log n): block
+/// maxima plus a sparse table over them.
+#[derive(Debug, Clone, Copy, Default)]
+struct RangeMax {
+    /// Offset of this partition's block maxima / sparse table in the shared store.
+    sp_lo: usize,
+    nblk: usize,
+    levels: usize,
+}
+
+#[derive(Debug, Default)]
+struct RangeMaxStore {
+    sp: Vec<i64>,
+}
+
+impl RangeMaxStore {
+    fn build(&mut self, vals: &[i64]) -> RangeMax {
+        let nblk = vals.len().div_ceil(BLOCK);
+        let levels = if nblk <= 1 {
+            0
+        } else {
+            (usize::BITS - nblk.leading_zeros()) as usize
+        };
+        let sp_lo = self.sp.len();
+        if levels > 0 {
+            for b in 0..nblk {
+                let hi = ((b + 1) * BLOCK).min(vals.len());
+                self.sp.push(
+                    vals[b * BLOCK..hi]
+                        .iter()
+                        .copied()
+                        .max()
+                        .unwrap_or(i64::MIN),
+                );
+            }
+            for l in 1..levels {
+                let prev = sp_lo + (l - 1) * nblk;
+                for j in 0..nblk {
+                    let v = if j + (1 << l) <= nblk {
+                        self.sp[prev + j].max(self.sp[prev + j + (1 << (l - 1))])
+                    } else {
+                        i64::MIN
+                    };
+                    self.sp.push(v);
+                }
+            }
+        }
+        RangeMax {
+            sp_lo,
+            nblk,
+            levels,
+        }
+    }
+
+    /// First index `i ≥ a` with `vals[i] ≥ x`, or `vals.len()`.
+    fn first_at_least(&self, rm: RangeMax, vals: &[i64], a: usize, x: i64) -> usize {
+        let n = vals.len();
+        if a >= n {
+            return n;
+        }
+        let b = a / BLOCK;
+        let bend = ((b + 1) * BLOCK).min(n);
+        if let Some(i) = (a..bend).find(|&i| vals[i] >= x) {
+            return i;
+        }
+        if rm.levels == 0 {
+            return n;
+        }
+        let mut blk = b + 1;
+        for l in (0..rm.levels).rev() {
+            if blk + (1 << l) <= rm.nblk && self.sp[rm.sp_lo + l * rm.nblk + blk] < x {
+                blk += 1 << l;
+            }
+        }
+        if blk >= rm.nblk {
+            return n;
+        }
+        (blk * BLOCK..((blk + 1) * BLOCK).min(n))
+            .find(|&i| vals[i] >= x)
+            .unwrap_or(n)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct TopicIx {
+    name: String,
+    config: TopicConfig,
+    parts_lo: usize,
+    parts_hi: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PartIx {
+    partition: i32,
+    /// Global index of the partition's first segment (ids, sizes).
+    seg_lo: usize,
+    /// Walk sequence range.
+    seq_lo: usize,
+    seq_len: usize,
+    /// Candidate range.
+    cand_lo: usize,
+    cand_len: usize,
+    cand_rm: RangeMax,
+    /// Always-deleted entries (retry, log-start-offset breach) range.
+    ad_lo: usize,
+    ad_len: usize,
+    /// Sequence position of the first in-flight upload (stop), or `seq_len`.
+    in_flight_pos: usize,
+    /// Candidates before `in_flight_pos`.
+    cands_before_in_flight: usize,
+    /// Unreferenced-epoch deletions range.
+    unref_lo: usize,
+    unref_len: usize,
+    unref_bytes: i64,
+    unref_metric: i64,
+    listed: u64,
+    metric: i64,
+    /// onlyLocal + lineage-valid remote size in the profile's retention states.
+    retention_total: i64,
+    lso: i64,
+    local_size_bytes: Option<i64>,
+    local_lso_before: Option<i64>,
+    /// Candidate sizes need the linear walk (negative sizes or overflowing sums).
+    slow: bool,
+    local: Option<LocalIx>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct LocalIx {
+    lo: usize,
+    len: usize,
+    rm: RangeMax,
+    /// Copied segments deletable before the high-watermark (= LEO) check fails.
+    hw_limit: usize,
+    tail_base: i64,
+    tail_size: i64,
+    tail_uploaded: bool,
+    leo: i64,
+    local_lso: i64,
+    highest: i64,
+    /// Use the explicit-list function (odd offsets, negative sizes, overflow).
+    slow: bool,
+}
+
+/// Precomputed, policy-independent retention data of a snapshot for one profile.
+#[derive(Debug)]
+pub struct PlanIndex {
+    profile: KafkaVersion,
+    rules: Rules,
+    topics: Vec<TopicIx>,
+    parts: Vec<PartIx>,
+    // Every segment: id text and size, state flags.
+    ids: String,
+    id_ends: Vec<u32>,
+    seg_size: Vec<i64>,
+    seg_metric: Vec<bool>,
+    // Walk sequences (local segment index, kind).
+    seq_seg: Vec<u32>,
+    seq_kind: Vec<u8>,
+    // Candidates.
+    c_seq_pos: Vec<u32>,
+    c_ts: Vec<i64>,
+    c_pmax_ts: Vec<i64>,
+    c_psum: Vec<i64>,
+    c_pmetric: Vec<i64>,
+    c_end1: Vec<i64>,
+    c_pmax_end1: Vec<i64>,
+    c_size: Vec<i64>,
+    // Always-deleted entries.
+    ad_pos: Vec<u32>,
+    ad_psum: Vec<i64>,
+    ad_pmetric: Vec<i64>,
+    // Unreferenced-epoch deletions (local segment index).
+    unref_seg: Vec<u32>,
+    // Local copies.
+    l_base: Vec<i64>,
+    l_nb: Vec<i64>,
+    l_size: Vec<i64>,
+    l_psum: Vec<i64>,
+    l_ts: Vec<i64>,
+    rm_store: RangeMaxStore,
+}
+
+/// Inclusive prefix array lookup: sum of the first `k` entries.
+#[inline]
+fn upto(prefix: &[i64], k: usize) -> i64 {
+    if k == 0 {
+        0
+    } else {
+        prefix[k - 1]
+    }
+}
+
+/// Time retention as a threshold: a candidate is NOT breached iff `ts >= x`.
+#[derive(Clone, Copy)]
+enum Threshold {
+    /// Every timestamp breaches.
+    All,
+    /// Not breached iff `ts >= x` (`i64::MIN`: nothing breaches).
+    AtLeast(i64),
+}
+
+fn threshold(cleanup_until: Option<i64>, strict: bool) -> Threshold {
+    match cleanup_until {
+        None => Threshold::AtLeast(i64::MIN),
+        Some(c) if strict => Threshold::AtLeast(c),
+        Some(c) => match c.checked_add(1) {
+            Some(x) => Threshold::AtLeast(x),
+            None => Threshold::All,
+        },
+    }
+}
+
+/// The outcome of the walk of one partition, positions in its own arrays.
+#[derive(Debug, Clone, Copy, Default)]
+struct Walk {
+    /// Candidates deleted (a prefix).
+    k: usize,
+    /// Sequence position where the walk stopped (`seq_len` = ran to the end).
+    stop_pos: usize,
+    stop_cause: Option<WalkStopCause>,
+    /// Always-deleted entries before the stop.
+    ad: usize,
+}
+
+impl PlanIndex {
+    /// Builds the index of `snapshot` for `profile`.
+    pub fn build(snapshot: &Snapshot, profile: KafkaVersion) -> PlanIndex {
+        let rules = profile.rules();
+        let nseg = snapshot.segment_count();
+        let mut ix = PlanIndex {
+            profile,
+            rules,
+            topics: Vec::with_capacity(snapshot.topics.len()),
+            parts: Vec::with_capacity(snapshot.partition_count()),
+            ids: String::with_capacity(nseg * 22),
+            id_ends: Vec::with_capacity(nseg),
+            seg_size: Vec::with_capacity(nseg),
+            seg_metric: Vec::with_capacity(nseg),
+            seq_seg: Vec::with_capacity(nseg),
+            seq_kind: Vec::with_capacity(nseg),
+            c_seq_pos: Vec::with_capacity(nseg),
+            c_ts: Vec::with_capacity(nseg),
+            c_pmax_ts: Vec::with_capacity(nseg),
+            c_psum: Vec::with_capacity(nseg),
+            c_pmetric: Vec::with_capacity(nseg),
+            c_end1: Vec::with_capacity(nseg),
+            c_pmax_end1: Vec::with_capacity(nseg),
+            c_size: Vec::with_capacity(nseg),
+            ad_pos: Vec::new(),
+            ad_psum: Vec::new(),
+            ad_pmetric: Vec::new(),
+            unref_seg: Vec::new(),
+            l_base: Vec::new(),
+            l_nb: Vec::new(),
+            l_size: Vec::new(),
+            l_psum: Vec::new(),
+            l_ts: Vec::new(),
+            rm_store: RangeMaxStore::default(),
+        };
+        let mut keys: Vec<u64> = Vec::new();
+        let mut valid: Vec<bool> = Vec::new();
+        for topic in &snapshot.topics {
+            let parts_lo = ix.parts.len();
+            for p in &topic.partitions {
+                let part = ix.build_partition(p, &rules, &mut keys, &mut valid);
+                ix.parts.push(part);
+            }
+            ix.topics.push(TopicIx {
+                name: topic.name.clone(),
+                config: topic.config,
+                parts_lo,
+                parts_hi: ix.parts.len(),
+            });
+        }
+        ix
+    }
+
+    fn build_partition(
+        &mut self,
+        p: &crate::model::Partition,
+        rules: &Rules,
+        keys: &mut Vec<u64>,
+        valid: &mut Vec<bool>,
+    ) -> PartIx {
+        let segs = &p.segments;
+        let seg_lo = self.seg_size.len();
+        for s in segs {
+            self.ids.push_str(&s.id);
+            self.id_ends.push(self.ids.len() as u32);
+            self.seg_size.push(s.size_bytes);
+            self.seg_metric.push(rules.metric_states.contains(s.state));
+        }
+        let (lineage_raw, _) = p.lineage();
+        let lineage = filter_empty_epochs(&lineage_raw);
+        let leo = p.log_end_offset_or_inferred();
+        let lso = p.log_start_offset_or_inferred();
+        let only_local = p.only_local_size_bytes.unwrap_or(0);
+        let listed = |i: usize| segs[i].state != SegmentState::DeleteSegmentFinished;
+
+        let mut part = PartIx {
+            partition: p.partition,
+            seg_lo,
+            lso,
+            local_size_bytes: p.local_size_bytes,
+            local_lso_before: p.local_log_start_offset,
+            ..PartIx::default()
+        };
+        let mut metric = 0i64;
+        for s in segs
+            .iter()
+            .filter(|s| s.state != SegmentState::DeleteSegmentFinished)
+        {
+            part.listed += 1;
+            if rules.metric_states.contains(s.state) {
+                metric = metric.saturating_add(s.size_bytes);
+            }
+        }
+        part.metric = metric;
+
+        // The walk order: by the first lineage epoch a segment is listed under, then listing
+        // order. Segments without a lineage epoch are never visited.
+        keys.clear();
+        for (i, s) in segs.iter().enumerate() {
+            if !listed(i) {
+                continue;
+            }
+            let rank = s
+                .segment_leader_epochs
+                .iter()
+                .filter_map(|&(e, _)| lineage.binary_search_by_key(&e, |&(le, _)| le).ok())
+                .min();
+            if let Some(r) = rank {
+                keys.push(((r as u64) << 32) | i as u64);
+            }
+        }
+        if !keys.is_sorted() {
+            keys.sort_unstable();
+        }
+        valid.clear();
+        let mut remote = 0i64;
+        for &k in keys.iter() {
+            let s = &segs[(k & 0xffff_ffff) as usize];
+            let v = epochs_within_lineage(
+                &s.segment_leader_epochs,
+                s.end_offset,
+                leo,
+                &lineage,
+                rules.lineage_check,
+            );
+            valid.push(v);
+            if v && rules.retention_size_states.contains(s.state) {
+                remote = remote.saturating_add(s.size_bytes);
+            }
+        }
+        part.retention_total = only_local.saturating_add(remote);
+
+        // Classify the first visits.
+        let in_flight = if rules.stop_at_segment_being_copied {
+            presumed_in_flight(p)
+        } else {
+            Vec::new()
+        };
+        let first_epoch = lineage.first().map(|&(e, _)| e);
+        part.seq_lo = self.seq_seg.len();
+        part.cand_lo = self.c_ts.len();
+        part.ad_lo = self.ad_pos.len();
+        part.in_flight_pos = usize::MAX;
+        let (mut psum, mut pmetric, mut pmax_ts, mut pmax_end1) = (0i64, 0i64, i64::MIN, i64::MIN);
+        let (mut ad_sum, mut ad_metric) = (0i64, 0i64);
+        for (pos, &k) in keys.iter().enumerate() {
+            let i = (k & 0xffff_ffff) as usize;
+            let s = &segs[i];
+            let kind = if rules.stop_at_segment_being_copied && in_flight[i] {
+                KIND_IN_FLIGHT
+            } else if rules.delete_started_always_retried
+                && s.state == SegmentState::DeleteSegmentStarted
+            {
+                KIND_RETRY
+            } else if first_epoch.is_some_and(|fe| {
+                s.segment_leader_epochs.iter().all(|&(e, _)| e <= fe) && s.end_offset < lso
+            }) {
+                KIND_LSO_BREACH
+            } else if !valid[pos] {
+                KIND_INVALID
+            } else {
+                KIND_CANDIDATE
+            };
+            self.seq_seg.push(i as u32);
+            self.seq_kind.push(kind);
+            let m = rules.metric_states.contains(s.state);
+            match kind {
+                KIND_IN_FLIGHT => {
+                    if part.in_flight_pos == usize::MAX {
+                        part.in_flight_pos = pos;
+                        part.cands_before_in_flight = self.c_ts.len() - part.cand_lo;
+                    }
+                }
+                KIND_RETRY | KIND_LSO_BREACH => {
+                    ad_sum = ad_sum.saturating_add(s.size_bytes);
+                    ad_metric = ad_metric.saturating_add(if m { s.size_bytes } else { 0 });
+                    self.ad_pos.push(pos as u32);
+                    self.ad_psum.push(ad_sum);
+                    self.ad_pmetric.push(ad_metric);
+                }
+                KIND_CANDIDATE => {
+                    if s.size_bytes < 0 {
+                        part.slow = true;
+                    }
+                    match psum.checked_add(s.size_bytes) {
+                        Some(v) => psum = v,
+                        None => {
+                            part.slow = true;
+                            psum = psum.saturating_add(s.size_bytes);
+                        }
+                    }
+                    pmetric = pmetric.saturating_add(if m { s.size_bytes } else { 0 });
+                    pmax_ts = pmax_ts.max(s.max_timestamp_ms);
+                    let end1 = s.end_offset.saturating_add(1);
+                    pmax_end1 = pmax_end1.max(end1);
+                    self.c_seq_pos.push(pos as u32);
+                    self.c_ts.push(s.max_timestamp_ms);
+                    self.c_size.push(s.size_bytes);
+                    self.c_pmax_ts.push(pmax_ts);
+                    self.c_psum.push(psum);
+                    self.c_pmetric.push(pmetric);
+                    self.c_end1.push(end1);
+                    self.c_pmax_end1.push(pmax_end1);
+                }
+                _ => {}
+            }
+        }
+        part.seq_len = keys.len();
+        part.cand_len = self.c_ts.len() - part.cand_lo;
+        part.ad_len = self.ad_pos.len() - part.ad_lo;
+        if part.in_flight_pos == usize::MAX {
+            part.in_flight_pos = part.seq_len;
+            part.cands_before_in_flight = part.cand_len;
+        }
+        // A size run's target (sum so far + remaining budget) must not overflow either.
+        if psum.checked_add(part.retention_total.max(0)).is_none() {
+            part.slow = true;
+        }
+        part.cand_rm = self
+            .rm_store
+            .build(&self.c_ts[part.cand_lo..part.cand_lo + part.cand_len]);
+
+        // Unreferenced epochs: all epochs below the earliest epoch of the unfiltered cache.
+        part.unref_lo = self.unref_seg.len();
+        if let Some(&(e0, _)) = lineage_raw.first() {
+            keys.clear();
+            for (i, s) in segs.iter().enumerate() {
+                if listed(i) && s.segment_leader_epochs.iter().all(|&(e, _)| e < e0) {
+                    if let Some(min) = s.segment_leader_epochs.iter().map(|&(e, _)| e).min() {
+                        keys.push((((min as i64 - i32::MIN as i64) as u64) << 32) | i as u64);
+                    }
+                }
+            }
+            keys.sort_unstable();
+            for &k in keys.iter() {
+                let i = (k & 0xffff_ffff) as usize;
+                let s = &segs[i];
+                self.unref_seg.push(i as u32);
+                part.unref_bytes = part.unref_bytes.saturating_add(s.size_bytes);
+                if rules.metric_states.contains(s.state) {
+                    part.unref_metric = part.unref_metric.saturating_add(s.size_bytes);
+                }
+            }
+        }
+        part.unref_len = self.unref_seg.len() - part.unref_lo;
+
+        part.local = self.build_local(p, leo);
+        part
+    }
+
+    fn build_local(&mut self, p: &crate::model::Partition, leo: i64) -> Option<LocalIx> {
+        let local_size = p.local_size_bytes?;
+        let local_lso = p.local_log_start_offset?;
+        let highest = p
+            .segments
+            .iter()
+            .filter(|s| s.state == SegmentState::CopySegmentFinished)
+            .map(|s| s.end_offset)
+            .max()
+            .unwrap_or(-1);
+        let copied = local_copied_segments(p, local_lso);
+        let mut lx = LocalIx {
+            lo: self.l_base.len(),
+            len: copied.len(),
+            leo,
+            local_lso,
+
+            highest,
+            ..LocalIx::default()
+        };
+        let mut sum = 0i64;
+        let mut prev_end = None::<i64>;
+        for (j, &i) in copied.iter().enumerate() {
+            let s = &p.segments[i];
+            let nb = match copied.get(j + 1) {
+                Some(&n) => p.segments[n].start_offset,
+                None => s.end_offset.saturating_add(1),
+            };
+            if s.size_bytes < 0 || !(nb > 0 && nb - 1 <= highest) {
+                lx.slow = true;
+            }
+            match sum.checked_add(s.size_bytes) {
+                Some(v) => sum = v,
+                None => {
+                    lx.slow = true;
+                    sum = sum.saturating_add(s.size_bytes);
+                }
+            }
+            self.l_base.push(s.start_offset);
+            self.l_nb.push(nb);
+            self.l_size.push(s.size_bytes);
+            self.l_psum.push(sum);
+            self.l_ts.push(s.max_timestamp_ms);
+            prev_end = Some(s.end_offset);
+        }
+        lx.tail_base = prev_end.map_or(local_lso, |e| e.saturating_add(1));
+        lx.tail_size = local_size.saturating_sub(sum).max(0);
+        if sum.checked_add(lx.tail_size).is_none() {
+            lx.slow = true;
+        }
+        lx.tail_uploaded = leo > 0 && leo - 1 <= highest;
+        let nbs = &self.l_nb[lx.lo..lx.lo + lx.len];
+        lx.hw_limit = nbs.partition_point(|&nb| nb <= leo);
+        if nbs[lx.hw_limit..].iter().any(|&nb| nb <= leo) {
+            lx.slow = true;
+        }
+        lx.rm = self.rm_store.build(&self.l_ts[lx.lo..lx.lo + lx.len]);
+        Some(lx)
+    }
+
+    pub fn profile(&self) -> KafkaVersion {
+        self.profile
+    }
+
+    /// `(topic, partition)` of each entry of [`PlanSummary::partitions`], in order.
+    pub fn partition_keys(&self) -> impl Iterator<Item = (&str, i32)> + '_ {
+        self.topics.iter().flat_map(move |t| {
+            self.parts[t.parts_lo..t.parts_hi]
+                .iter()
+                .map(move |p| (t.name.as_str(), p.partition))
+        })
+    }
+
+    fn seg_id(&self, global: usize) -> &str {
+        let lo = if global == 0 {
+            0
+        } else {
+            self.id_ends[global - 1] as usize
+        };
+        &self.ids[lo..self.id_ends[global] as usize]
+    }
+
+    /// Candidates deleted by time/size, ignoring the in-flight stop.
+    fn candidates_deleted(
+        &self,
+        part: &PartIx,
+        cleanup_until: Option<i64>,
+        size_breach: Option<i64>,
+    ) -> usize {
+        let lo = part.cand_lo;
+        let m = part.cand_len;
+        let ts = &self.c_ts[lo..lo + m];
+        let strict = self.rules.time_breach_strict;
+        if part.slow {
+            let sizes = &self.c_size[lo..lo + m];
+            let mut r = size_breach.unwrap_or(0);
+            for k in 0..m {
+                if time_breached(ts[k], cleanup_until, strict) {
+                    r = r.saturating_sub(sizes[k]).max(0);
+                } else if size_breach.is_some() && r > 0 && r.saturating_sub(sizes[k]) >= 0 {
+                    r = r.saturating_sub(sizes[k]);
+                } else {
+                    return k;
+                }
+            }
+            return m;
+        }
+        let x = match threshold(cleanup_until, strict) {
+            Threshold::All => return m,
+            Threshold::AtLeast(x) => x,
+        };
+        let pmax = &self.c_pmax_ts[lo..lo + m];
+        let psum = &self.c_psum[lo..lo + m];
+        // 1. time run from the start.
+        let q = pmax.partition_point(|&v| v < x);
+        if q == m {
+            return m;
+        }
+        let mut pos = q;
+        if let Some(r0) = size_breach {
+            let r = (r0 - upto(psum, q)).max(0);
+            if r > 0 {
+                // 2. size run.
+                let base = upto(psum, q);
+                let target = base + r;
+                let k2 = q + psum[q..].partition_point(|&v| v < target);
+                if k2 == m {
+                    return m;
+                }
+                pos = if psum[k2] == target { k2 + 1 } else { k2 };
+            }
+        }
+        // 3. a time-breached candidate that did not fit goes; then time only.
+        if pos < m && ts[pos] < x {
+            pos = self.rm_store.first_at_least(part.cand_rm, ts, pos + 1, x);
+        }
+        pos
+    }
+
+    fn walk(&self, part: &PartIx, cleanup_until: Option<i64>, size_breach: Option<i64>) -> Walk {
+        let k_all = self.candidates_deleted(part, cleanup_until, size_breach);
+        let k = k_all.min(part.cands_before_in_flight);
+        let (stop_pos, stop_cause) = if k < part.cands_before_in_flight {
+            (
+                self.c_seq_pos[part.cand_lo + k] as usize,
+                Some(WalkStopCause::KeptByRetention),
+            )
+        } else if part.in_flight_pos < part.seq_len {
+            (part.in_flight_pos, Some(WalkStopCause::UploadInProgress))
+        } else {
+            (part.seq_len, None)
+        };
+        let ad_pos = &self.ad_pos[part.ad_lo..part.ad_lo + part.ad_len];
+        let ad = ad_pos.partition_point(|&p| (p as usize) < stop_pos);
+        Walk {
+            k,
+            stop_pos,
+            stop_cause,
+            ad,
+        }
+    }
+
+    fn lso_after(&self, part: &PartIx, k: usize) -> i64 {
+        if k == 0 {
+            return part.lso;
+        }
+        let c = match self.rules.log_start_offset_rule {
+            LogStartOffsetRule::MaxEndOffset => self.c_pmax_end1[part.cand_lo + k - 1],
+            LogStartOffsetRule::LastDeleted => self.c_end1[part.cand_lo + k - 1],
+        };
+        part.lso.max(c)
+    }
+
+    /// (bytes freed, segments deleted, local log start offset after) of the local pass.
+    fn local_eval(
+        &self,
+        lx: &LocalIx,
+        cfg: &TopicConfig,
+        now_ms: i64,
+        lso_after: i64,
+    ) -> (i64, u64, i64) {
+        let rules = &self.rules;
+        let l_in = lx.local_lso.max(lso_after);
+        if lx.slow {
+            let mut segs: Vec<LocalSegment> = (0..lx.len)
+                .map(|j| LocalSegment {
+                    base_offset: self.l_base[lx.lo + j],
+                    size_bytes: self.l_size[lx.lo + j],
+                    largest_timestamp_ms: self.l_ts[lx.lo + j],
+                })
+                .collect();
+            segs.push(LocalSegment {
+                base_offset: lx.tail_base,
+                size_bytes: lx.tail_size,
+                largest_timestamp_ms: i64::MAX,
+            });
+            let o = local_retention(
+                &LocalLog {
+                    now_ms,
+                    log_start_offset: lso_after,
+                    local_log_start_offset: l_in,
+                    log_end_offset: lx.leo,
+                    high_watermark: lx.leo,
+                    highest_offset_in_remote_storage: lx.highest,
+                    config: *cfg,
+                    remote_storage_enable: true,
+                    remote_log_copy_disable: false,
+                    segments: &segs,
+                },
+                rules,
+            );
+            return (
+                o.deleted_bytes,
+                o.deleted_base_offsets.len() as u64,
+                o.local_log_start_offset,
+            );
+        }
+        let n = lx.len;
+        let nb = &self.l_nb[lx.lo..lx.lo + n];
+        let psum = &self.l_psum[lx.lo..lx.lo + n];
+        let ts = &self.l_ts[lx.lo..lx.lo + n];
+        let tail_ok = (lx.tail_uploaded || (rules.local_lso_makes_eligible && lso_after >= lx.leo))
+            && lx.tail_size != 0;
+        let (limit_ms, limit_bytes) = effective_local_limits(cfg, rules);
+        // 1. log-start-offset breach (never the active tail).
+        let mut first = nb.partition_point(|&v| v <= l_in).min(lx.hw_limit);
+        let mut tail_deleted = false;
+        // 2. size.
+        if limit_bytes >= 0 {
+            let size = (upto(psum, n) - upto(psum, first)) + lx.tail_size;
+            if size >= limit_bytes {
+                let diff = size - limit_bytes;
+                let base = upto(psum, first);
+                let k2 =
+                    (first + psum[first..].partition_point(|&v| v - base <= diff)).min(lx.hw_limit);
+                first = k2;
+                if first == n && tail_ok && diff - (upto(psum, n) - base) - lx.tail_size >= 0 {
+                    tail_deleted = true;
+                }
+            }
+        }
+        // 3. time (the tail's timestamp is unknown: never).
+        if limit_ms >= 0 && !tail_deleted && first < n {
+            let thr = now_ms as i128 - limit_ms as i128;
+            let j = if thr > i64::MAX as i128 {
+                n
+            } else if thr <= i64::MIN as i128 {
+                first
+            } else {
+                self.rm_store.first_at_least(lx.rm, ts, first, thr as i64)
+            };
+            first = j.min(lx.hw_limit).max(first);
+        }
+        let deleted = first as u64 + u64::from(tail_deleted);
+        let bytes = upto(psum, first) + if tail_deleted { lx.tail_size } else { 0 };
+        let lso_out = if deleted == 0 {
+            l_in
+        } else {
+            let new_start = if tail_deleted {
+                lx.leo
+            } else if first < n {
+                self.l_base[lx.lo + first]
+            } else {
+                lx.tail_base
+            };
+            l_in.max(new_start)
+        };
+        (bytes, deleted, lso_out)
+    }
+
+    fn topic_inputs(
+        &self,
+        t: &TopicIx,
+        policy: &Policy,
+        now_ms: i64,
+    ) -> (TopicConfig, Result<Option<i64>, ()>) {
+        let cfg = policy.config_for(&t.name, t.config);
+        let td = time_data(
+            cfg.retention_ms,
+            now_ms,
+            self.rules.retention_ms_beyond_now_aborts,
+        );
+        (cfg, td)
+    }
+
+    fn size_breach(part: &PartIx, cfg: &TopicConfig) -> Option<i64> {
+        if cfg.retention_bytes >= 0 && part.retention_total > cfg.retention_bytes {
+            Some(part.retention_total - cfg.retention_bytes)
+        } else {
+            None
+        }
+    }
+
+    fn summarize(
+        &self,
+        part: &PartIx,
+        cfg: &TopicConfig,
+        td: Result<Option<i64>, ()>,
+        now_ms: i64,
+    ) -> PartitionSummary {
+        let mut s = PartitionSummary {
+            remote_log_size_bytes: part.metric,
+            retention_size_bytes: part.retention_total,
+            bytes_freed: 0,
+            segments_deleted: 0,
+            log_start_offset_after: part.lso,
+            remote_size_after: part.metric,
+            kept_segments: part.listed,
+            error: false,
+            local_bytes_freed: None,
+            local_log_start_offset_after: None,
+        };
+        if part.listed > 0 {
+            match td {
+                Err(()) => s.error = true,
+                Ok(cu) => {
+                    let w = self.walk(part, cu, Self::size_breach(part, cfg));
+                    let c = part.cand_lo;
+                    let a = part.ad_lo;
+                    let cand_bytes = upto(&self.c_psum[c..c + part.cand_len], w.k);
+                    let cand_metric = upto(&self.c_pmetric[c..c + part.cand_len], w.k);
+                    let ad_bytes = upto(&self.ad_psum[a..a + part.ad_len], w.ad);
+                    let ad_metric = upto(&self.ad_pmetric[a..a + part.ad_len], w.ad);
+                    s.bytes_freed = cand_bytes
+                        .saturating_add(ad_bytes)
+                        .saturating_add(part.unref_bytes);
+                    s.segments_deleted = (w.k + w.ad + part.unref_len) as u64;
+                    s.remote_size_after = part.metric.saturating_sub(
+                        cand_metric
+                            .saturating_add(ad_metric)
+                            .saturating_add(part.unref_metric),
+                    );
+                    s.kept_segments = part.listed - s.segments_deleted;
+                    s.log_start_offset_after = self.lso_after(part, w.k);
+                }
+            }
+        }
+        if let Some(lx) = &part.local {
+            let (b, _, l) = self.local_eval(lx, cfg, now_ms, s.log_start_offset_after);
+            s.local_bytes_freed = Some(b);
+            s.local_log_start_offset_after = Some(l);
+        }
+        s
+    }
+
+    /// Per-partition numbers and totals for `policy` at `now_ms`. `policy.profile` is not
+    /// consulted: the index answers for the profile it was built with ([`PlanIndex::profile`]).
+    pub fn summary(&self, policy: &Policy, now_ms: i64) -> PlanSummary {
+        let mut out = PlanSummary::default();
+        self.summary_into(policy, now_ms, &mut out);
+        out
+    }
+
+    /// [`PlanIndex::summary`] into an existing value, reusing its allocations.
+    pub fn summary_into(&self, policy: &Policy, now_ms: i64, out: &mut PlanSummary) {
+        out.profile = self.profile;
+        out.now_ms = now_ms;
+        out.partitions.clear();
+        out.partitions.reserve(self.parts.len());
+        for t in &self.topics {
+            let (cfg, td) = self.topic_inputs(t, policy, now_ms);
+            for part in &self.parts[t.parts_lo..t.parts_hi] {
+                out.partitions.push(self.summarize(part, &cfg, td, now_ms));
+            }
+        }
+        let names: Vec<&str> = self.topics.iter().map(|t| t.name.as_str()).collect();
+        let parts = &out.partitions;
+        let topic_of = self
+            .topics
+            .iter()
+            .enumerate()
+            .flat_map(|(ti, t)| std::iter::repeat_n(ti, t.parts_hi - t.parts_lo));
+        out.totals = roll_up(&names, topic_of.zip(parts.iter().copied()), &mut out.topics);
+    }
+
+    /// The full plan, identical to [`super::reference::plan`] for the same snapshot, profile,
+    /// policy and `now_ms`. `policy.profile` is not consulted (see [`PlanIndex::summary`]).
+    pub fn plan(&self, policy: &Policy, now_ms: i64) -> Plan {
+        let mut partitions = Vec::with_capacity(self.parts.len());
+        let mut topic_of = Vec::with_capacity(self.parts.len());
+        for (ti, t) in self.topics.iter().enumerate() {
+            let (cfg, td) = self.topic_inputs(t, policy, now_ms);
+            for part in &self.parts[t.parts_lo..t.parts_hi] {
+                partitions.push(self.plan_partition(&t.name, part, &cfg, td, now_ms));
+                topic_of.push(ti);
+            }
+        }
+        let names: Vec<&str> = self.topics.iter().map(|t| t.name.as_str()).collect();
+        let mut topics = Vec::new();
+        let totals = roll_up(
+            &names,
+            topic_of
+                .iter()
+                .zip(&partitions)
+                .map(|(&ti, p)| (ti, p.summary())),
+            &mut topics,
+        );
+        Plan {
+            profile: self.profile,
+            now_ms,
+            partitions,
+            topics,
+            totals,
+        }
+    }
+
+    fn plan_partition(
+        &self,
+        topic: &str,
+        part: &PartIx,
+        cfg: &TopicConfig,
+        td: Result<Option<i64>, ()>,
+        now_ms: i64,
+    ) -> PartitionPlan {
+        let s = self.summarize(part, cfg, td, now_ms);
+        let size_breach = Self::size_breach(part, cfg);
+        let (lms, lbytes) = effective_local_limits(cfg, &self.rules);
+        let mut out = PartitionPlan {
+            topic: topic.to_string(),
+            partition: part.partition,
+            retention_ms: cfg.retention_ms,
+            retention_bytes: cfg.retention_bytes,
+            remote_log_size_bytes: part.metric,
+            remote_log_metadata_count: part.listed,
+            retention_size_bytes: part.retention_total,
+            cleanup_until_ms: None,
+            size_breach_bytes: size_breach,
+            log_start_offset_before: part.lso,
+            log_start_offset_after: s.log_start_offset_after,
+            bytes_freed: s.bytes_freed,
+            segments_deleted: s.segments_deleted,
+            remote_size_after: s.remote_size_after,
+            kept_segments: s.kept_segments,
+            deletions: Vec::with_capacity(s.segments_deleted as usize),
+            walk_stop: None,
+            error: None,
+            local: LocalPlan {
+                local_retention_ms: lms,
+                local_retention_bytes: lbytes,
+                local_size_bytes: part.local_size_bytes,
+                local_bytes_freed: s.local_bytes_freed,
+                local_segments_deleted: None,
+                local_log_start_offset_before: part.local_lso_before,
+                local_log_start_offset_after: s.local_log_start_offset_after,
+            },
+        };
+        if let Some(lx) = &part.local {
+            out.local.local_segments_deleted =
+                Some(self.local_eval(lx, cfg, now_ms, s.log_start_offset_after).1);
+        }
+        if part.listed == 0 {
+            return out;
+        }
+        let cu = match td {
+            Err(()) => {
+                out.error = Some(RunError::retention_ms_beyond_now(cfg.retention_ms, now_ms));
+                return out;
+            }
+            Ok(cu) => cu,
+        };
+        out.cleanup_until_ms = cu;
+        let w = self.walk(part, cu, size_breach);
+        let strict = self.rules.time_breach_strict;
+        let push = |out: &mut PartitionPlan, local: usize, reason: DeletionReason| {
+            let g = part.seg_lo + local;
+            out.deletions.push(Deletion {
+                segment_index: local,
+                id: self.seg_id(g).to_string(),
+                reason,
+                size_bytes: self.seg_size[g],
+            });
+        };
+        let mut cand = 0usize;
+        for pos in 0..w.stop_pos {
+            let local = self.seq_seg[part.seq_lo + pos] as usize;
+            match self.seq_kind[part.seq_lo + pos] {
+                KIND_RETRY => push(&mut out, local, DeletionReason::Retry),
+                KIND_LSO_BREACH => push(&mut out, local, DeletionReason::LogStartOffset),
+                KIND_CANDIDATE => {
+                    let reason = if time_breached(self.c_ts[part.cand_lo + cand], cu, strict) {
+                        DeletionReason::RetentionMs
+                    } else {
+                        DeletionReason::RetentionBytes
+                    };
+                    push(&mut out, local, reason);
+                    cand += 1;
+                }
+                _ => {}
+            }
+        }
+        for j in 0..part.unref_len {
+            let local = self.unref_seg[part.unref_lo + j] as usize;
+            push(&mut out, local, DeletionReason::UnreferencedEpoch);
+        }
+        if let Some(cause) = w.stop_cause {
+            let local = self.seq_seg[part.seq_lo + w.stop_pos] as usize;
+            out.walk_stop = Some(WalkStop {
+                segment_index: local,
+                segment_id: self.seg_id(part.seg_lo + local).to_string(),
+                cause,
+            });
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_max_finds_the_first_value_at_least_x() {
+        let vals: Vec<i64> = (0..200).map(|i| (i * 7919 % 101) as i64).collect();
+        let mut store = RangeMaxStore::default();
+        let rm = store.build(&vals);
+        for a in [0usize, 1, 31, 32, 33, 100, 199, 200] {
+            for x in [-1i64, 0, 50, 99, 100, 101] {
+                let want = (a..vals.len())
+                    .find(|&i| vals[i] >= x)
+                    .unwrap_or(vals.len());
+                assert_eq!(store.first_at_least(rm, &vals, a, x), want, "a={a} x={x}");
+            }
+        }
+    }
+}

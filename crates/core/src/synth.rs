@@ -1,0 +1,144 @@
+//! Deterministic synthetic snapshots for benchmarks and demos (no randomness crate: a small
+//! xorshift generator seeded by the caller).
+
+use crate::model::{
+    Partition, Segment, SegmentState, Snapshot, SnapshotSource, Topic, TopicConfig,
+};
+
+/// Shape of a synthetic cluster.
+#[derive(Debug, Clone, Copy)]
+pub struct SynthSpec {
+    pub topics: usize,
+    pub partitions_per_topic: usize,
+    pub segments_per_partition: usize,
+    pub seed: u64,
+    /// The capture instant; segments span the `segments_per_partition` hours before it.
+    pub now_ms: i64,
+}
+
+impl Default for SynthSpec {
+    fn default() -> Self {
+        SynthSpec {
+            topics: 100,
+            partitions_per_topic: 100,
+            segments_per_partition: 100,
+            seed: 42,
+            now_ms: 1_700_000_000_000,
+        }
+    }
+}
+
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn fake_uuid(rng: &mut XorShift) -> String {
+    (0..22)
+        .map(|_| ALPHABET[rng.below(64) as usize] as char)
+        .collect()
+}
+
+/// A snapshot of `topics × partitions_per_topic` partitions with `segments_per_partition`
+/// segments each: one segment per hour of ~1 GiB, a leader change every ~40 segments (some
+/// segments span two epochs), a few dangling uploads and retried deletes, the newest segment
+/// being uploaded, and local-tier data. The same spec always gives the same snapshot.
+pub fn snapshot(spec: &SynthSpec) -> Snapshot {
+    let mut rng = XorShift(spec.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let hour = 3_600_000i64;
+    let mut topics = Vec::with_capacity(spec.topics);
+    for t in 0..spec.topics {
+        let config = TopicConfig {
+            retention_ms: 7 * 24 * hour,
+            retention_bytes: if t % 3 == 0 { 50 << 30 } else { -1 },
+            local_retention_ms: if t % 2 == 0 { 6 * hour } else { -2 },
+            local_retention_bytes: -2,
+            ..TopicConfig::default()
+        };
+        let mut partitions = Vec::with_capacity(spec.partitions_per_topic);
+        for p in 0..spec.partitions_per_topic {
+            let n = spec.segments_per_partition;
+            let mut segments = Vec::with_capacity(n);
+            let mut epoch = 0i32;
+            let mut epochs = vec![(0i32, 0i64)];
+            let mut offset = 0i64;
+            for i in 0..n {
+                let records = 50_000 + rng.below(10_000) as i64;
+                let start = offset;
+                let end = offset + records - 1;
+                let mut seg_epochs = vec![(epoch, start)];
+                if rng.below(40) == 0 && i + 1 < n {
+                    // A leader change inside this segment.
+                    epoch += 1 + rng.below(2) as i32;
+                    let at = start + records / 2;
+                    epochs.push((epoch, at));
+                    seg_epochs.push((epoch, at));
+                }
+                let state = if i + 1 == n {
+                    SegmentState::CopySegmentStarted
+                } else {
+                    match rng.below(500) {
+                        0 => SegmentState::CopySegmentStarted,
+                        1 => SegmentState::DeleteSegmentStarted,
+                        _ => SegmentState::CopySegmentFinished,
+                    }
+                };
+                let age_hours = (n - i) as i64;
+                segments.push(Segment {
+                    id: fake_uuid(&mut rng),
+                    start_offset: start,
+                    end_offset: end,
+                    max_timestamp_ms: spec.now_ms - age_hours * hour + rng.below(600_000) as i64,
+                    event_timestamp_ms: Some(spec.now_ms - age_hours * hour + 700_000),
+                    size_bytes: (1 << 30) - rng.below(1 << 20) as i64,
+                    segment_leader_epochs: seg_epochs,
+                    state,
+                    broker_id: Some((p % 3) as i32),
+                    copy_in_progress: None,
+                });
+                offset = end + 1;
+            }
+            let local_from = segments
+                .len()
+                .saturating_sub(8)
+                .min(segments.len().saturating_sub(1));
+            let local_lso = segments.get(local_from).map_or(0, |s| s.start_offset);
+            partitions.push(Partition {
+                partition: p as i32,
+                log_start_offset: Some(0),
+                log_end_offset: Some(offset + 1000),
+                local_log_start_offset: Some(local_lso),
+                local_size_bytes: Some(9 << 30),
+                only_local_size_bytes: Some(1 << 30),
+                leader_epochs: Some(epochs),
+                segments,
+            });
+        }
+        topics.push(Topic {
+            name: format!("topic-{t:04}"),
+            topic_id: None,
+            config,
+            partitions,
+        });
+    }
+    Snapshot {
+        cluster: Some("synthetic".to_string()),
+        kafka_version: None,
+        captured_at_ms: spec.now_ms,
+        source: SnapshotSource::SnapshotJson,
+        topics,
+    }
+}

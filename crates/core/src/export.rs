@@ -1,0 +1,134 @@
+//! What a user takes away from a what-if: the `kafka-configs.sh` command that applies it and
+//! the plan as CSV.
+
+use crate::model::{ConfigKey, Snapshot};
+use crate::retention::Plan;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Single-quotes a shell word (topic names are untrusted text).
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// The command that applies `changes` to `topic`, or `None` when there is nothing to change.
+pub fn kafka_configs_command(topic: &str, changes: &BTreeMap<ConfigKey, i64>) -> Option<String> {
+    if changes.is_empty() {
+        return None;
+    }
+    let configs: Vec<String> = changes
+        .iter()
+        .map(|(k, v)| format!("{}={v}", k.as_str()))
+        .collect();
+    Some(format!(
+        "kafka-configs.sh --bootstrap-server <broker:9092> --alter --entity-type topics --entity-name {} --add-config {}",
+        shell_quote(topic),
+        configs.join(",")
+    ))
+}
+
+/// One CSV field: quoted when needed; a leading `=`, `+`, `-`, `@` gets a `'` so spreadsheets
+/// do not evaluate untrusted names as formulas.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// The deletions of `plan` (only `topic`'s when given), one row per deleted segment.
+pub fn plan_csv(snapshot: &Snapshot, plan: &Plan, topic: Option<&str>) -> String {
+    let mut out = String::from(
+        "topic,partition,segment_id,reason,start_offset,end_offset,size_bytes,max_timestamp_ms,state\n",
+    );
+    for pp in &plan.partitions {
+        if topic.is_some_and(|t| t != pp.topic) {
+            continue;
+        }
+        let segments = snapshot
+            .topic(&pp.topic)
+            .and_then(|t| t.partitions.iter().find(|p| p.partition == pp.partition))
+            .map(|p| p.segments.as_slice())
+            .unwrap_or(&[]);
+        for d in &pp.deletions {
+            let Some(s) = segments.get(d.segment_index) else {
+                continue;
+            };
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{}",
+                csv_field(&pp.topic),
+                pp.partition,
+                csv_field(&d.id),
+                d.reason.as_str(),
+                s.start_offset,
+                s.end_offset,
+                d.size_bytes,
+                s.max_timestamp_ms,
+                s.state
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::demo_snapshot;
+    use crate::retention::{reference, Policy};
+
+    #[test]
+    fn command_lists_the_changed_configs() {
+        let mut c = BTreeMap::new();
+        c.insert(ConfigKey::RetentionMs, 86_400_000);
+        c.insert(ConfigKey::RetentionBytes, -1);
+        assert_eq!(
+            kafka_configs_command("orders", &c).unwrap(),
+            "kafka-configs.sh --bootstrap-server <broker:9092> --alter --entity-type topics --entity-name orders --add-config retention.ms=86400000,retention.bytes=-1"
+        );
+        assert_eq!(kafka_configs_command("orders", &BTreeMap::new()), None);
+    }
+
+    #[test]
+    fn hostile_topic_names_are_quoted() {
+        let mut c = BTreeMap::new();
+        c.insert(ConfigKey::RetentionMs, 1);
+        let cmd = kafka_configs_command("x'; rm -rf / #", &c).unwrap();
+        assert!(cmd.contains(r"--entity-name 'x'\''; rm -rf / #' --add-config"), "{cmd}");
+    }
+
+    #[test]
+    fn csv_fields_are_escaped() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+        assert_eq!(csv_field("-1"), "-1");
+    }
+
+    #[test]
+    fn csv_has_one_row_per_deletion() {
+        let s = demo_snapshot();
+        let plan = reference::plan(&s, &Policy::default(), s.captured_at_ms);
+        let csv = plan_csv(&s, &plan, None);
+        let rows = csv.lines().count() - 1;
+        assert_eq!(rows as u64, plan.totals.segments_deleted);
+        assert!(rows > 0);
+        let orders = plan_csv(&s, &plan, Some("orders"));
+        assert!(orders.lines().skip(1).all(|l| l.starts_with("orders,")));
+    }
+}

@@ -9,6 +9,8 @@
 pub mod api;
 pub mod charts;
 pub mod components;
+pub mod derived;
+pub mod download;
 pub mod routes;
 pub mod state;
 
@@ -16,7 +18,8 @@ use leptos::prelude::*;
 use leptos_router::components::Router;
 
 use components::{LoadPanel, StatusBanner};
-use state::{query, AppState, Source, DEMO_SNAPSHOT};
+use derived::Derived;
+use state::{query, AppState, Settings, Source, DEMO_SNAPSHOT};
 
 /// The whole app. There is no path routing: the bundle may be served under any path (admin
 /// portals, iframes), so the view is chosen by the URL query alone.
@@ -33,6 +36,9 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
+    let settings = Settings::from_url();
+    provide_context(settings);
+    provide_context(Derived::new(state, settings));
 
     // `?snapshot=` names the snapshot URL; without it the bundled demo is shown.
     let (snapshot_url, _) = query::<String>("snapshot");

@@ -90,3 +90,70 @@ where
 {
     query_signal_with_options::<T>(key, url_options())
 }
+
+/// Every user setting, each one URL query parameter (the names are a public contract for
+/// links and embedding: `topic`, `partition`, `retention.ms`, `retention.bytes`,
+/// `local.retention.ms`, `local.retention.bytes`, `now`, `kafka.version`, plus the view-only
+/// `axis` and `utc`).
+#[derive(Clone, Copy)]
+pub struct Settings {
+    pub topic: (Memo<Option<String>>, SignalSetter<Option<String>>),
+    pub partition: (Memo<Option<i32>>, SignalSetter<Option<i32>>),
+    pub retention_ms: (Memo<Option<i64>>, SignalSetter<Option<i64>>),
+    pub retention_bytes: (Memo<Option<i64>>, SignalSetter<Option<i64>>),
+    pub local_retention_ms: (Memo<Option<i64>>, SignalSetter<Option<i64>>),
+    pub local_retention_bytes: (Memo<Option<i64>>, SignalSetter<Option<i64>>),
+    pub now: (Memo<Option<i64>>, SignalSetter<Option<i64>>),
+    pub kafka_version: (Memo<Option<String>>, SignalSetter<Option<String>>),
+    /// `offset` shows the timeline on the offset axis; anything else the time axis.
+    pub axis: (Memo<Option<String>>, SignalSetter<Option<String>>),
+    /// `1`: dates in UTC instead of the browser's time zone.
+    pub utc: (Memo<Option<u8>>, SignalSetter<Option<u8>>),
+}
+
+impl Settings {
+    pub fn from_url() -> Self {
+        Settings {
+            topic: query("topic"),
+            partition: query("partition"),
+            retention_ms: query("retention.ms"),
+            retention_bytes: query("retention.bytes"),
+            local_retention_ms: query("local.retention.ms"),
+            local_retention_bytes: query("local.retention.bytes"),
+            now: query("now"),
+            kafka_version: query("kafka.version"),
+            axis: query("axis"),
+            utc: query("utc"),
+        }
+    }
+
+    /// The URL pair of one retention config.
+    pub fn config(&self, key: ConfigKey) -> (Memo<Option<i64>>, SignalSetter<Option<i64>>) {
+        match key {
+            ConfigKey::RetentionMs => self.retention_ms,
+            ConfigKey::RetentionBytes => self.retention_bytes,
+            ConfigKey::LocalRetentionMs => self.local_retention_ms,
+            ConfigKey::LocalRetentionBytes => self.local_retention_bytes,
+        }
+    }
+
+    /// Proposed configs only make sense for one topic: switching topics drops them.
+    pub fn select_topic(&self, topic: Option<String>) {
+        self.topic.1.set(topic);
+        self.partition.1.set(None);
+        for key in ConfigKey::ALL {
+            self.config(key).1.set(None);
+        }
+    }
+}
+
+use tierlens_core::ConfigKey;
+
+/// Whether the user prefers a dark colour scheme (charts pick their palette from it; the page
+/// itself follows `prefers-color-scheme` in CSS).
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .map(|m| m.matches())
+        .unwrap_or(false)
+}

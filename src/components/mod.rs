@@ -1,6 +1,8 @@
 //! Small pieces shared by the views.
 mod load_panel;
+pub mod num;
 mod status;
 
 pub use load_panel::LoadPanel;
+pub use num::{Bytes, Count, Duration, Instant};
 pub use status::{Problems, StatusBanner};

@@ -1,27 +1,306 @@
-//! The cluster at a glance.
-use crate::state::AppState;
+//! The cluster at a glance: sizes by both definitions, what the next expiration run deletes,
+//! bytes per topic, warnings, topics and the largest partitions.
+use crate::charts::EChart;
+use crate::components::{Bytes, Count};
+use crate::derived::Derived;
+use crate::state::{prefers_dark, Settings};
 use leptos::prelude::*;
+use tierlens_charts::{bytes_per_topic, to_option_json, top_partitions, PartitionBar, TopicBar};
+use tierlens_core::findings::findings;
+use tierlens_core::units::format_config_value;
+use tierlens_core::{ConfigKey, SegmentState};
 
 #[component]
 pub fn Overview() -> impl IntoView {
-    let state = expect_context::<AppState>();
+    view! {
+        <Totals />
+        <div class="grid2">
+            <section class="panel">
+                <h2>"Remote bytes per topic"</h2>
+                <TopicChart />
+            </section>
+            <Warnings />
+        </div>
+        <TopicsTable />
+        <TopPartitions />
+    }
+}
+
+/// The headline numbers. `remote-size-total` is a stable hook for tests and embedding.
+#[component]
+fn Totals() -> impl IntoView {
+    let d = expect_context::<Derived>();
+    let cluster = move || d.sizes.with(|s| s.as_ref().map(|s| s.cluster).unwrap_or_default());
+    let plan_totals = move || d.current_plan.with(|p| p.as_ref().map(|p| p.totals).unwrap_or_default());
     let counts = Memo::new(move |_| {
-        state.dataset.with(|d| {
-            d.as_ref().map(|d| {
-                let s = &d.loaded.snapshot;
-                (s.topics.len(), s.partition_count(), s.segment_count())
+        d.snapshot.with(|s| {
+            s.as_ref()
+                .map(|s| (s.topics.len() as i64, s.partition_count() as i64, s.segment_count() as i64))
+                .unwrap_or_default()
+        })
+    });
+    let metric_label = move || {
+        d.sizes.with(|s| match s {
+            Some(s) if !s.metric_in_all_releases => "RemoteLogSizeBytes (not emitted by 3.6.x)",
+            _ => "RemoteLogSizeBytes: what brokers report",
+        })
+    };
+    view! {
+        <section class="kpis" aria-label="Cluster totals">
+            <div class="kpi accent">
+                <div class="label">"Remote log size"</div>
+                <div class="value">
+                    <Bytes value=Signal::derive(move || cluster().remote_log_size_bytes) testid="remote-size-total" />
+                </div>
+                <div class="sub">{metric_label}</div>
+            </div>
+            <div class="kpi">
+                <div class="label">"Size seen by retention.bytes"</div>
+                <div class="value">
+                    <Bytes value=Signal::derive(move || cluster().retention_size_bytes) testid="retention-size-total" />
+                </div>
+                <div class="sub">
+                    "lineage-valid remote "
+                    <Bytes value=Signal::derive(move || cluster().retention_remote_bytes) />
+                    " + local-only "
+                    <Bytes value=Signal::derive(move || cluster().only_local_bytes) />
+                </div>
+            </div>
+            <div class="kpi">
+                <div class="label">"Segments"</div>
+                <div class="value"><Count value=Signal::derive(move || counts.get().2) testid="segment-count" /></div>
+                <div class="sub">
+                    <Count value=Signal::derive(move || cluster().remote_log_metadata_count as i64) />
+                    " counted by the metric"
+                </div>
+            </div>
+            <div class="kpi">
+                <div class="label">"Topics · partitions"</div>
+                <div class="value">
+                    <Count value=Signal::derive(move || counts.get().0) testid="topic-count" />
+                    " · "
+                    <Count value=Signal::derive(move || counts.get().1) testid="partition-count" />
+                </div>
+            </div>
+            <div class="kpi danger">
+                <div class="label">"Next expiration run deletes"</div>
+                <div class="value">
+                    <Count value=Signal::derive(move || plan_totals().segments_deleted as i64) testid="cluster-deleted-segment-count" />
+                    " segments"
+                </div>
+                <div class="sub">
+                    "frees "
+                    <Bytes value=Signal::derive(move || plan_totals().bytes_freed) testid="cluster-bytes-freed" />
+                </div>
+            </div>
+        </section>
+        <section class="panel">
+            <h2>"Bytes by segment state"</h2>
+            <table class="data by-state">
+                <thead><tr><th>"State"</th><th>"Segments"</th><th>"Bytes"</th><th>"In RemoteLogSizeBytes"</th><th>"In the retention total"</th></tr></thead>
+                <tbody>
+                    {SegmentState::ALL
+                        .into_iter()
+                        .map(|st| {
+                            let bc = move || *cluster().by_state.get(st);
+                            let rules = move || d.profile.with(|p| p.profile.rules());
+                            view! {
+                                <tr>
+                                    <td><code>{st.as_str()}</code></td>
+                                    <td><Count value=Signal::derive(move || bc().count as i64) /></td>
+                                    <td><Bytes value=Signal::derive(move || bc().bytes) /></td>
+                                    <td>{move || if rules().metric_states.contains(st) { "yes" } else { "no" }}</td>
+                                    <td>{move || if rules().retention_size_states.contains(st) { "yes (within the lineage)" } else { "no" }}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn TopicChart() -> impl IntoView {
+    let d = expect_context::<Derived>();
+    let dark = prefers_dark();
+    let option = Memo::new(move |_| {
+        let bars: Vec<TopicBar> = d.sizes.with(|s| {
+            d.current_plan.with(|p| {
+                let (Some(s), Some(p)) = (s, p) else { return Vec::new() };
+                s.topics
+                    .iter()
+                    .map(|t| TopicBar {
+                        topic: t.topic.clone(),
+                        remote_bytes: t.sizes.remote_log_size_bytes,
+                        bytes_to_free: p
+                            .topics
+                            .iter()
+                            .find(|pt| pt.topic == t.topic)
+                            .map_or(0, |pt| pt.totals.bytes_freed),
+                    })
+                    .collect()
+            })
+        });
+        to_option_json(&bytes_per_topic(&bars, dark))
+    });
+    view! { <EChart option=option label="Remote bytes per topic; the topics table below has the same numbers" /> }
+}
+
+#[component]
+fn Warnings() -> impl IntoView {
+    let d = expect_context::<Derived>();
+    let list = Memo::new(move |_| {
+        let now = d.now_ms.get();
+        d.snapshot.with(|s| {
+            d.sizes.with(|z| match (s, z) {
+                (Some(s), Some(z)) => findings(s, z, now)
+                    .into_iter()
+                    .map(|f| (f.category(), f.to_string()))
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
             })
         })
     });
-    move || {
-        counts.get().map(|(topics, partitions, segments)| {
-            view! {
-                <section class="kpis">
-                    <div class="kpi"><div class="label">"Topics"</div><div class="value" data-testid="topic-count">{topics}</div></div>
-                    <div class="kpi"><div class="label">"Partitions"</div><div class="value" data-testid="partition-count">{partitions}</div></div>
-                    <div class="kpi"><div class="label">"Segments"</div><div class="value" data-testid="segment-count">{segments}</div></div>
-                </section>
-            }
+    view! {
+        <section class="panel" data-testid="warnings">
+            <h2>{move || format!("Warnings ({})", list.with(|l| l.len()))}</h2>
+            {move || {
+                let l = list.get();
+                if l.is_empty() {
+                    return view! { <p class="muted">"Nothing unusual in this snapshot."</p> }.into_any();
+                }
+                let shown = l.len().min(8);
+                let rest: Vec<_> = l[shown..].to_vec();
+                view! {
+                    <ul class="warnings">
+                        {l[..shown].iter().map(|(c, t)| view! { <li><span class="tag">{*c}</span>" "{t.clone()}</li> }).collect_view()}
+                    </ul>
+                    {(!rest.is_empty()).then(|| view! {
+                        <details>
+                            <summary>{format!("{} more", rest.len())}</summary>
+                            <ul class="warnings">
+                                {rest.into_iter().map(|(c, t)| view! { <li><span class="tag">{c}</span>" "{t}</li> }).collect_view()}
+                            </ul>
+                        </details>
+                    })}
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+/// Every topic with its sizes and configs; picking one opens its drill-down and what-if.
+#[component]
+fn TopicsTable() -> impl IntoView {
+    let d = expect_context::<Derived>();
+    let settings = expect_context::<Settings>();
+    let rows = Memo::new(move |_| {
+        d.snapshot.with(|s| {
+            d.sizes.with(|z| {
+                d.current_plan.with(|p| {
+                    let (Some(s), Some(z), Some(p)) = (s, z, p) else { return Vec::new() };
+                    s.topics
+                        .iter()
+                        .zip(&z.topics)
+                        .map(|(t, ts)| {
+                            let freed = p.topics.iter().find(|pt| pt.topic == t.name).map(|pt| pt.totals).unwrap_or_default();
+                            (
+                                t.name.clone(),
+                                t.partitions.len() as i64,
+                                ts.sizes.remote_log_metadata_count as i64,
+                                ts.sizes.remote_log_size_bytes,
+                                format_config_value(ConfigKey::RetentionMs, t.config.retention_ms),
+                                format_config_value(ConfigKey::RetentionBytes, t.config.retention_bytes),
+                                freed.segments_deleted as i64,
+                                freed.bytes_freed,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
         })
+    });
+    view! {
+        <section class="panel">
+            <h2>"Topics"</h2>
+            <table class="data" data-testid="topics-table">
+                <thead>
+                    <tr>
+                        <th>"Topic"</th><th>"Partitions"</th><th>"Segments"</th><th>"Remote size"</th>
+                        <th>"retention.ms"</th><th>"retention.bytes (per partition)"</th>
+                        <th>"Next run deletes"</th><th>"Frees"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || rows.get() key=|r| r.0.clone() let:r>
+                        {
+                            let name = r.0.clone();
+                            let pick = name.clone();
+                            view! {
+                                <tr>
+                                    <td>
+                                        <button class="link" data-testid="topic-link" on:click=move |_| settings.select_topic(Some(pick.clone()))>
+                                            {name}
+                                        </button>
+                                    </td>
+                                    <td><Count value=r.1 /></td>
+                                    <td><Count value=r.2 /></td>
+                                    <td><Bytes value=r.3 /></td>
+                                    <td>{r.4}</td>
+                                    <td>{r.5}</td>
+                                    <td><Count value=r.6 /></td>
+                                    <td><Bytes value=r.7 /></td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn TopPartitions() -> impl IntoView {
+    let d = expect_context::<Derived>();
+    let dark = prefers_dark();
+    let bars = Memo::new(move |_| {
+        d.sizes.with(|z| {
+            let mut v: Vec<PartitionBar> = z
+                .as_ref()
+                .map(|z| {
+                    z.partitions
+                        .iter()
+                        .map(|p| PartitionBar {
+                            label: format!("{}-{}", p.topic, p.partition),
+                            remote_bytes: p.sizes.remote_log_size_bytes,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            v.sort_by(|a, b| b.remote_bytes.cmp(&a.remote_bytes).then_with(|| a.label.cmp(&b.label)));
+            v
+        })
+    });
+    let option = Memo::new(move |_| bars.with(|b| to_option_json(&top_partitions(b, 10, dark))));
+    view! {
+        <section class="panel grid2">
+            <div>
+                <h2>"Largest partitions (remote log size)"</h2>
+                <EChart option=option label="Largest partitions by remote log size; the table beside it has the same numbers" />
+            </div>
+            <table class="data">
+                <thead><tr><th>"Partition"</th><th>"Remote size"</th></tr></thead>
+                <tbody>
+                    {move || bars.with(|b| b.iter().take(10).map(|p| {
+                        let label = p.label.clone();
+                        view! { <tr><td>{label}</td><td><Bytes value=p.remote_bytes /></td></tr> }
+                    }).collect_view())}
+                </tbody>
+            </table>
+        </section>
     }
 }

@@ -1,0 +1,147 @@
+//! Everything computed from the loaded snapshot and the URL settings, as memos over pure
+//! `tierlens-core` functions. Views read these; nothing here touches the DOM.
+
+use crate::state::{AppState, Settings};
+use leptos::prelude::*;
+use std::sync::Arc;
+use tierlens_core::profile::KafkaVersion;
+use tierlens_core::retention::{Plan, PlanIndex, Policy};
+use tierlens_core::size::{sizes, SizeReport};
+use tierlens_core::{ConfigKey, Snapshot};
+
+/// An `Arc` compared by identity: memos holding large results must not deep-compare them.
+#[derive(Debug)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Which version profile computes the numbers, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileChoice {
+    pub profile: KafkaVersion,
+    /// The profile the snapshot implies (its `kafkaVersion`, else the newest).
+    pub snapshot_default: KafkaVersion,
+    /// Set when the user picked one in the URL.
+    pub chosen: bool,
+    /// e.g. "3.6.0 is computed with the 3.6.1 rules".
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Derived {
+    pub snapshot: Memo<Option<Shared<Snapshot>>>,
+    pub profile: Memo<ProfileChoice>,
+    pub now_ms: Memo<i64>,
+    pub sizes: Memo<Option<Shared<SizeReport>>>,
+    pub index: Memo<Option<Shared<PlanIndex>>>,
+    /// The index under the snapshot's own profile, to show what the chosen profile changes.
+    pub default_index: Memo<Option<Shared<PlanIndex>>>,
+    /// The snapshot's configs, no overrides.
+    pub current_policy: Memo<Policy>,
+    /// The snapshot's configs with the user's proposed values for the selected topic.
+    pub proposed_policy: Memo<Policy>,
+    pub current_plan: Memo<Option<Shared<Plan>>>,
+    pub proposed_plan: Memo<Option<Shared<Plan>>>,
+}
+
+impl Derived {
+    pub fn new(state: AppState, settings: Settings) -> Self {
+        let snapshot = Memo::new(move |_| {
+            state
+                .dataset
+                .get()
+                .map(|d| Shared(Arc::new(d.loaded.snapshot.clone())))
+        });
+        let profile = Memo::new(move |_| {
+            let (snapshot_default, note) = snapshot.with(|s| {
+                KafkaVersion::for_snapshot(s.as_ref().and_then(|s| s.kafka_version.as_deref()))
+            });
+            match settings
+                .kafka_version
+                .0
+                .get()
+                .and_then(|v| KafkaVersion::parse_with_note(&v).ok())
+            {
+                Some((profile, chosen_note)) => ProfileChoice {
+                    profile,
+                    snapshot_default,
+                    chosen: true,
+                    note: chosen_note,
+                },
+                None => ProfileChoice {
+                    profile: snapshot_default,
+                    snapshot_default,
+                    chosen: false,
+                    note,
+                },
+            }
+        });
+        let now_ms = Memo::new(move |_| {
+            settings.now.0.get().unwrap_or_else(|| {
+                snapshot.with(|s| s.as_ref().map(|s| s.captured_at_ms).unwrap_or(0))
+            })
+        });
+        let sizes = Memo::new(move |_| {
+            let p = profile.with(|p| p.profile);
+            snapshot.with(|s| s.as_ref().map(|s| Shared(Arc::new(sizes(s, p)))))
+        });
+        let index_for = move |p: KafkaVersion| {
+            snapshot.with(|s| s.as_ref().map(|s| Shared(Arc::new(PlanIndex::build(s, p)))))
+        };
+        let index = Memo::new(move |_| index_for(profile.with(|p| p.profile)));
+        let default_index = Memo::new(move |_| {
+            let (p, d) = profile.with(|p| (p.profile, p.snapshot_default));
+            if p == d {
+                index.get()
+            } else {
+                index_for(d)
+            }
+        });
+        let current_policy = Memo::new(move |_| Policy::new(profile.with(|p| p.profile)));
+        let proposed_policy = Memo::new(move |_| {
+            let mut policy = current_policy.get();
+            if let Some(topic) = settings.topic.0.get() {
+                for key in ConfigKey::ALL {
+                    if let Some(v) = settings.config(key).0.get() {
+                        policy.set(&topic, key, v);
+                    }
+                }
+            }
+            policy
+        });
+        let plan_with = move |policy: Memo<Policy>| {
+            let now = now_ms.get();
+            let policy = policy.get();
+            index.with(|i| i.as_ref().map(|i| Shared(Arc::new(i.plan(&policy, now)))))
+        };
+        let current_plan = Memo::new(move |_| plan_with(current_policy));
+        let proposed_plan = Memo::new(move |_| plan_with(proposed_policy));
+        Derived {
+            snapshot,
+            profile,
+            now_ms,
+            sizes,
+            index,
+            default_index,
+            current_policy,
+            proposed_policy,
+            current_plan,
+            proposed_plan,
+        }
+    }
+}

@@ -130,7 +130,10 @@ impl Derived {
             index.with(|i| i.as_ref().map(|i| Shared(Arc::new(i.plan(&policy, now)))))
         };
         let current_plan = Memo::new(move |_| plan_with(current_policy));
-        let proposed_plan = Memo::new(move |_| plan_with(proposed_policy));
+        let proposed_plan = Memo::new(move |_| {
+            crate::perf::mark_start();
+            plan_with(proposed_policy)
+        });
         Derived {
             snapshot,
             profile,

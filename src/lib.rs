@@ -11,6 +11,7 @@ pub mod charts;
 pub mod components;
 pub mod derived;
 pub mod download;
+pub mod perf;
 pub mod routes;
 pub mod state;
 

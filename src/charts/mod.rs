@@ -17,6 +17,9 @@ pub fn EChart(
     #[prop(into)]
     label: String,
     #[prop(into, optional)] class: String,
+    /// Report each update's end to [`crate::perf`] (the what-if's redraw measurement).
+    #[prop(optional)]
+    measured: bool,
 ) -> impl IntoView {
     let node = NodeRef::<Div>::new();
     let chart = StoredValue::new_local(None::<echarts::ECharts>);
@@ -48,6 +51,8 @@ pub fn EChart(
                 // notMerge: each option is complete, so nothing from the previous one lingers.
                 if c.set_option(&option, true).is_err() {
                     failed.set(Some("ECharts rejected the chart options".into()));
+                } else if measured {
+                    crate::perf::mark_end();
                 }
             }
         });

@@ -87,15 +87,24 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                 let config = d.proposed_policy.with(|pol| pol.effective_config(t));
                 rows.with(|rows| {
                     // Bars run from the previous segment's newest record (in offset order) to
-                    // this segment's newest record; the first one has no known start.
+                    // this segment's newest record. The first segment's start is unknown: it
+                    // gets the median span of the others.
                     let mut order: Vec<usize> = (0..p.segments.len()).collect();
                     order.sort_by_key(|&i| (p.segments[i].start_offset, p.segments[i].end_offset));
                     let mut start_ms = vec![0i64; p.segments.len()];
                     let mut prev: Option<i64> = None;
+                    let mut spans = Vec::new();
                     for &i in &order {
                         let max = p.segments[i].max_timestamp_ms;
                         start_ms[i] = prev.filter(|&v| v <= max).unwrap_or(max);
+                        if prev.is_some() {
+                            spans.push(max - start_ms[i]);
+                        }
                         prev = Some(prev.map_or(max, |v| v.max(max)));
+                    }
+                    spans.sort_unstable();
+                    if let (Some(&first), Some(&median)) = (order.first(), spans.get(spans.len() / 2)) {
+                        start_ms[first] = p.segments[first].max_timestamp_ms.saturating_sub(median);
                     }
                     let segs: Vec<TimelineSegment> = rows
                         .iter()
@@ -169,10 +178,10 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                 {move || if offset_axis.get() {
                     "Each bar is a segment's offset range; the dashed line is the log start offset, thin lines mark where each leader epoch of the lineage starts."
                 } else {
-                    "Each bar runs from the previous segment's newest record to this segment's newest record (maxTimestampMs); the first segment, whose start is unknown, is a point. The red line is now − retention.ms: segments whose newest record is left of it are past retention."
+                    "Each bar runs from the previous segment's newest record to this segment's newest record (maxTimestampMs); the first segment's start is unknown and drawn with the median span of the others. The red line is now − retention.ms: segments whose newest record is left of it are past retention."
                 }}
             </p>
-            <EChart option=option label=format!("Segment timeline of {title}; the table below lists the same segments") class="tall" />
+            <EChart option=option label=format!("Segment timeline of {title}; the table below lists the same segments") class="tall" measured=true />
             <details class="segments">
                 <summary>{move || rows.with(|r| format!("All {} segments, with why each stays or goes", r.len()))}</summary>
                 <div class="scroll">

@@ -1,0 +1,220 @@
+// End-to-end tests of the release bundle (dist/) in Debian's headless Chromium.
+// Expected numbers come from the `tierlens` CLI (the same core the page runs), never from
+// constants copied here. Run from the repository root after `trunk build --release` and
+// `cargo build --release --bin tierlens`: node tests/e2e/run.mjs
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { serve, launch, newPage, assertNoErrors, assertEq, assert } from './harness.mjs';
+
+const PREFIX = '/portal/tierlens/'; // served under a sub-path, as in an admin portal
+const DEMO = 'public/demo-snapshot.json';
+const SHOTS = 'tests/e2e/screenshots';
+fs.mkdirSync(SHOTS, { recursive: true });
+
+function cli(...args) {
+  const out = execFileSync('target/release/tierlens', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return JSON.parse(out);
+}
+const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
+const planTotals = (plan, topic) => {
+  const ps = plan.partitions.filter((p) => topic === undefined || p.topic === topic);
+  return {
+    remote: sum(ps, (p) => p.remoteLogSizeBytes),
+    deleted: sum(ps, (p) => p.deletions.length),
+    freed: sum(ps, (p) => p.bytesFreed),
+  };
+};
+
+const attr = (page, testid, name) => page.getAttribute(`[data-testid="${testid}"]`, name);
+const bytesOf = (page, testid) => attr(page, testid, 'data-bytes').then(Number);
+const countOf = (page, testid) => attr(page, testid, 'data-count').then(Number);
+
+const server = await serve('dist', PREFIX);
+const base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
+const browser = await launch();
+const results = [];
+
+async function test(name, fn) {
+  const started = Date.now();
+  const page = await newPage(browser);
+  try {
+    await fn(page);
+    assertNoErrors(page, name);
+    results.push({ name, ok: true, ms: Date.now() - started });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name}\n     ${e.message.split('\n').join('\n     ')}`);
+    await page.screenshot({ path: `${SHOTS}/failed-${name.replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => {});
+  } finally {
+    await page.context().close();
+  }
+}
+
+const demoJson = JSON.parse(fs.readFileSync(DEMO, 'utf8'));
+const demoPlan = cli('plan', DEMO, '--json');
+const demoTotals = planTotals(demoPlan);
+
+await test('demo loads with the engine totals and a chart', async (page) => {
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="remote-size-total"]');
+  assertEq(await bytesOf(page, 'remote-size-total'), demoTotals.remote, 'remote-size-total (bytes)');
+  const segs = sum(demoJson.topics, (t) => sum(t.partitions, (p) => p.segments.length));
+  assertEq(await countOf(page, 'segment-count'), segs, 'segment count');
+  assertEq(await countOf(page, 'topic-count'), demoJson.topics.length, 'topic count');
+  assertEq(await countOf(page, 'partition-count'), sum(demoJson.topics, (t) => t.partitions.length), 'partition count');
+  assertEq(await countOf(page, 'cluster-deleted-segment-count'), demoTotals.deleted, 'next run deletes');
+  assertEq(await bytesOf(page, 'cluster-bytes-freed'), demoTotals.freed, 'next run frees');
+  assert(await page.locator('.chart canvas').count() >= 1, 'a chart canvas exists');
+  const human = await page.textContent('[data-testid="remote-size-total"]');
+  assert(/^\d+\.\d\d (GiB|TiB)$/.test(human.trim()), `remote size is shown for people: ${human}`);
+  await page.screenshot({ path: `${SHOTS}/overview.png`, fullPage: true });
+});
+
+await test('a pasted formatter dump gives its segments and states', async (page) => {
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="remote-size-total"]');
+  const dump = fs.readFileSync('tests/data/formatter-10-lines.txt', 'utf8');
+  await page.click('.load-panel summary');
+  await page.fill('[data-testid="paste-input"]', dump);
+  await page.click('[data-testid="paste-load"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="segment-count"]')?.dataset.count === '5');
+  // Expected from the engine on the same text (4.3+: COPY_FINISHED + DELETE_STARTED).
+  const plan = cli('plan', 'tests/data/formatter-10-lines.txt', '--now', '1764000600000', '--json');
+  assertEq(await bytesOf(page, 'remote-size-total'), planTotals(plan).remote, 'remote size of the dump');
+  assertEq(planTotals(plan).remote, 1000 + 2000 + 500 + 800, 'hand-worked metric size');
+  const states = await page.$$eval('table.by-state tbody tr', (rows) =>
+    Object.fromEntries(rows.map((r) => [r.cells[0].textContent.trim(), Number(r.cells[1].querySelector('[data-count]').dataset.count)])));
+  assertEq(JSON.stringify(states), JSON.stringify({
+    COPY_SEGMENT_STARTED: 1, COPY_SEGMENT_FINISHED: 3, DELETE_SEGMENT_STARTED: 1, DELETE_SEGMENT_FINISHED: 0,
+  }), 'segments by state');
+  await page.screenshot({ path: `${SHOTS}/pasted-dump.png`, fullPage: true });
+});
+
+await test('bad input shows a specific error and keeps the loaded data', async (page) => {
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="remote-size-total"]');
+  await page.click('.load-panel summary');
+  await page.fill('[data-testid="paste-input"]', '{"format": "tierlens-snapshot", "version": 1, "topics": [');
+  await page.click('[data-testid="paste-load"]');
+  const msg = await page.textContent('[data-testid="load-error"]');
+  assert(/not valid JSON at line 1, column \d+/.test(msg), `JSON error names the place: ${msg}`);
+  assert(msg.includes('previously loaded data is still shown'), 'says the data was kept');
+  assertEq(await bytesOf(page, 'remote-size-total'), demoTotals.remote, 'demo totals still shown');
+
+  await page.fill('[data-testid="paste-input"]', '{"format": "tierlens-snapshot", "version": 7, "capturedAtMs": 1, "topics": []}');
+  await page.click('[data-testid="paste-load"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="load-error"]')?.textContent.includes('version 7'));
+
+  await page.fill('[data-testid="paste-input"]', 'partition: 0, offset: 5, value: RemoteLogSegmentMetadata{remoteLogSegmentId=RemoteLogSeg');
+  await page.click('[data-testid="paste-load"]');
+  await page.waitForFunction(() => /no remote log metadata records/.test(document.querySelector('[data-testid="load-error"]')?.textContent));
+  await page.screenshot({ path: `${SHOTS}/load-error.png` });
+});
+
+await test('a missing snapshot URL is a clear 404 message', async (page) => {
+  page.allowedErrors.push(/Failed to load resource: the server responded with a status of 404/);
+  await page.goto(base + '?snapshot=missing.json');
+  const msg = await page.textContent('[data-testid="load-error"]');
+  assert(msg.includes('missing.json') && msg.includes('HTTP 404'), `404 message: ${msg}`);
+});
+
+await test('snapshot text never becomes HTML', async (page) => {
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="remote-size-total"]');
+  const evil = '<img src=x onerror="window.__xss=1">';
+  const snap = structuredClone(demoJson);
+  snap.topics = [snap.topics[0]];
+  snap.topics[0].name = evil;
+  await page.click('.load-panel summary');
+  await page.fill('[data-testid="paste-input"]', JSON.stringify(snap));
+  await page.click('[data-testid="paste-load"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="topic-count"]')?.dataset.count === '1');
+  await page.click('[data-testid="topic-link"]');
+  await page.waitForSelector('[data-testid="topic-name"]');
+  assertEq(await page.textContent('[data-testid="topic-name"]'), evil, 'the name is shown as text');
+  await page.click('[data-testid="partition-link"]');
+  await page.waitForSelector('[data-testid="partition-detail"] canvas');
+  // Hover over the charts so tooltips render.
+  for (const c of await page.$$('.chart canvas')) {
+    const box = await c.boundingBox();
+    for (let x = 0.1; x < 1; x += 0.2) await page.mouse.move(box.x + box.width * x, box.y + box.height / 2);
+  }
+  assertEq(await page.evaluate(() => window.__xss), undefined, 'no injected script ran');
+  assertEq(await page.locator('img[src="x"]').count(), 0, 'no injected element');
+});
+
+const TOPIC = 'payments.v2';
+const DAY = 86400000;
+await test('what-if: retention.ms = 1d deletes what the engine says, and the URL reproduces it', async (page) => {
+  const expected = planTotals(cli('plan', DEMO, '--set', `${TOPIC}:retention.ms=${DAY}`, '--json'), TOPIC);
+  const current = planTotals(demoPlan, TOPIC);
+  assert(expected.deleted > current.deleted, `1d must delete more than the current config (${expected.deleted} vs ${current.deleted})`);
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="topics-table"]');
+  await page.click(`[data-testid="topic-link"]:text-is("${TOPIC}")`);
+  await page.waitForSelector('[data-testid="deleted-segment-count"]');
+  assertEq(await countOf(page, 'deleted-segment-count'), current.deleted, 'current config deletions');
+  await page.fill('[data-testid="input-retention.ms"]', '1d');
+  await page.press('[data-testid="input-retention.ms"]', 'Enter');
+  await page.waitForFunction((n) => document.querySelector('[data-testid="deleted-segment-count"]')?.dataset.count === String(n), expected.deleted);
+  assertEq(await bytesOf(page, 'bytes-freed'), expected.freed, 'bytes freed');
+  const cmd = await page.textContent('[data-testid="kafka-configs-command"]');
+  assert(cmd.includes(`--entity-name ${TOPIC} --add-config retention.ms=${DAY}`), `command: ${cmd}`);
+  await page.waitForFunction(() => location.search.includes('retention.ms=86400000'));
+  const url = page.url();
+  assert(url.includes(`topic=${TOPIC}`), `topic in URL: ${url}`);
+  await page.click('[data-testid="partition-link"] >> nth=0');
+  await page.waitForSelector('[data-testid="partition-detail"] canvas');
+  await page.screenshot({ path: `${SHOTS}/whatif.png`, fullPage: true });
+
+  // The same link in a fresh page gives the same view.
+  const again = await newPage(browser);
+  await again.goto(page.url());
+  await again.waitForSelector('[data-testid="deleted-segment-count"]');
+  assertEq(await countOf(again, 'deleted-segment-count'), expected.deleted, 'deleted count from the URL');
+  assertEq(await bytesOf(again, 'bytes-freed'), expected.freed, 'bytes freed from the URL');
+  assertEq(await again.getAttribute('[data-testid="proposed-retention.ms"]', 'title'), String(DAY), 'proposed value from the URL');
+  await again.waitForSelector('[data-testid="partition-detail"] canvas');
+  assertNoErrors(again, 'reopened URL');
+  await again.context().close();
+
+  // Reset returns to the topic's configuration.
+  await page.click('[data-testid="reset"]');
+  await page.waitForFunction((n) => document.querySelector('[data-testid="deleted-segment-count"]')?.dataset.count === String(n), current.deleted);
+});
+
+await test('time travel and version profiles change the plan as the engine does', async (page) => {
+  const now = demoJson.capturedAtMs + 7 * DAY;
+  const expected = planTotals(cli('plan', DEMO, '--now', String(now), '--kafka-version', '3.9.0', '--json'));
+  await page.goto(`${base}?now=${now}&kafka.version=3.8.1-3.9.0`);
+  await page.waitForSelector('[data-testid="cluster-deleted-segment-count"]');
+  assertEq(await countOf(page, 'cluster-deleted-segment-count'), expected.deleted, 'deletions a week later on 3.9');
+  assertEq(await bytesOf(page, 'cluster-bytes-freed'), expected.freed, 'bytes a week later on 3.9');
+  assert((await page.textContent('[data-testid="profile-note"]')).includes('3.8.1-3.9.0'), 'the profile is named');
+});
+
+await test('slider moves recompute and redraw within a frame', async (page) => {
+  await page.goto(`${base}?topic=orders&partition=0`);
+  await page.waitForSelector('[data-testid="partition-detail"] canvas');
+  await page.evaluate(() => { window.__tierlensPerf = []; });
+  const slider = page.locator('[data-testid="slider-retention.ms"]');
+  await slider.focus();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press(i < 20 ? 'ArrowLeft' : 'ArrowRight');
+    await page.waitForTimeout(30);
+  }
+  await page.waitForTimeout(300);
+  const times = await page.evaluate(() => window.__tierlensPerf);
+  assert(times.length >= 20, `measured ${times.length} updates`);
+  times.sort((a, b) => a - b);
+  const p = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(2);
+  console.log(`     slider recompute+redraw over ${times.length} moves: median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms`);
+  fs.writeFileSync(`${SHOTS}/slider-timing.json`, JSON.stringify({ median: +p(0.5), p95: +p(0.95), max: +p(1), n: times.length }));
+});
+
+await browser.close();
+server.close();
+const failed = results.filter((r) => !r.ok);
+console.log(`\n${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length ? 1 : 0);

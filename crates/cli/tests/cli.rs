@@ -105,7 +105,7 @@ fn set_and_now_change_the_plan() {
         "--json",
     ]));
     assert_eq!(v["partitions"][0]["deletions"].as_array().unwrap().len(), 0);
-    // Human units in --set: 1 KiB leaves a 1976-byte breach, room for a and b by size.
+    // Human units in --set: 0.5 KiB leaves a 2488-byte breach, room for a and b by size.
     let v = json(&tierlens(&[
         "plan",
         &file,

@@ -112,7 +112,7 @@ fn set_and_now_change_the_plan() {
         "--set",
         "orders.eu-1:retention.ms=-1",
         "--set",
-        "orders.eu-1:retention.bytes=1KiB",
+        "orders.eu-1:retention.bytes=0.5KiB",
         "--json",
     ]));
     let reasons: Vec<_> = v["partitions"][0]["deletions"]

@@ -81,6 +81,49 @@ const KIND_LSO_BREACH: u8 = 3;
 const KIND_IN_FLIGHT: u8 = 4;
 
 const BLOCK: usize = 32;
+const SAMPLE: usize = 8;
+const R_PMAX_TS: usize = 0;
+const R_PSUM: usize = 1;
+const R_TS: usize = 2;
+const R_LSO: usize = 3;
+
+/// Asks the CPU to start loading the cache line of `p` (x86-64 `prefetcht0`; elsewhere, e.g.
+/// wasm32, nothing). A hint only: it never faults and has no effect on results.
+#[inline(always)]
+fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unused_unsafe)]
+    // SAFETY: prefetch is a hint for any address and SSE is part of the x86-64 baseline.
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(
+            p as *const T as *const i8,
+        )
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// First index `i` with `full[i] >= x` in a non-decreasing array, given `samples[j]` =
+/// `full[min(SAMPLE·(j+1), len) − 1]`; `full.len()` if none.
+#[inline]
+fn first_at_least_sampled<T>(
+    full: &[T],
+    key: impl Fn(&T) -> i64,
+    samples: &[i64],
+    x: i64,
+) -> usize {
+    match samples.iter().position(|&v| v >= x) {
+        None => full.len(),
+        Some(j) => {
+            let lo = j * SAMPLE;
+            let hi = (lo + SAMPLE).min(full.len());
+            lo + full[lo..hi]
+                .iter()
+                .position(|v| key(v) >= x)
+                .unwrap_or(hi - lo)
+        }
+    }
+}
 
 /// "First index ≥ a whose value ≥ x" over one partition's slice in O(BLOCK + log n): block
 /// maxima plus a sparse table over them.
@@ -98,8 +141,8 @@ struct RangeMaxStore {
 }
 
 impl RangeMaxStore {
-    fn build(&mut self, vals: &[i64]) -> RangeMax {
-        let nblk = vals.len().div_ceil(BLOCK);
+    fn build(&mut self, n: usize, val: impl Fn(usize) -> i64) -> RangeMax {
+        let nblk = n.div_ceil(BLOCK);
         let levels = if nblk <= 1 {
             0
         } else {
@@ -108,14 +151,9 @@ impl RangeMaxStore {
         let sp_lo = self.sp.len();
         if levels > 0 {
             for b in 0..nblk {
-                let hi = ((b + 1) * BLOCK).min(vals.len());
-                self.sp.push(
-                    vals[b * BLOCK..hi]
-                        .iter()
-                        .copied()
-                        .max()
-                        .unwrap_or(i64::MIN),
-                );
+                let hi = ((b + 1) * BLOCK).min(n);
+                self.sp
+                    .push((b * BLOCK..hi).map(&val).max().unwrap_or(i64::MIN));
             }
             for l in 1..levels {
                 let prev = sp_lo + (l - 1) * nblk;
@@ -136,15 +174,21 @@ impl RangeMaxStore {
         }
     }
 
-    /// First index `i ≥ a` with `vals[i] ≥ x`, or `vals.len()`.
-    fn first_at_least(&self, rm: RangeMax, vals: &[i64], a: usize, x: i64) -> usize {
-        let n = vals.len();
+    /// First index `i ≥ a` (of `n`) with `val(i) ≥ x`, or `n`.
+    fn first_at_least(
+        &self,
+        rm: RangeMax,
+        n: usize,
+        val: impl Fn(usize) -> i64,
+        a: usize,
+        x: i64,
+    ) -> usize {
         if a >= n {
             return n;
         }
         let b = a / BLOCK;
         let bend = ((b + 1) * BLOCK).min(n);
-        if let Some(i) = (a..bend).find(|&i| vals[i] >= x) {
+        if let Some(i) = (a..bend).find(|&i| val(i) >= x) {
             return i;
         }
         if rm.levels == 0 {
@@ -160,7 +204,7 @@ impl RangeMaxStore {
             return n;
         }
         (blk * BLOCK..((blk + 1) * BLOCK).min(n))
-            .find(|&i| vals[i] >= x)
+            .find(|&i| val(i) >= x)
             .unwrap_or(n)
     }
 }
@@ -185,6 +229,8 @@ struct PartIx {
     cand_lo: usize,
     cand_len: usize,
     cand_rm: RangeMax,
+    /// Start of the partition's samples in `s_pmax_ts` / `s_psum`.
+    samp_lo: usize,
     /// Always-deleted entries (retry, log-start-offset breach) range.
     ad_lo: usize,
     ad_len: usize,
@@ -204,6 +250,8 @@ struct PartIx {
     lso: i64,
     local_size_bytes: Option<i64>,
     local_lso_before: Option<i64>,
+    /// Every candidate counts in the metric (metric prefix sums = size prefix sums).
+    metric_is_size: bool,
     /// Candidate sizes need the linear walk (negative sizes or overflowing sums).
     slow: bool,
     local: Option<LocalIx>,
@@ -244,12 +292,20 @@ pub struct PlanIndex {
     // Candidates.
     c_seq_pos: Vec<u32>,
     c_ts: Vec<i64>,
-    c_pmax_ts: Vec<i64>,
-    c_psum: Vec<i64>,
+    /// Per candidate `[running max of maxTimestampMs, prefix sum of sizes, maxTimestampMs,
+    /// log start offset candidate]` (the last: running max of `endOffset + 1`, or the
+    /// candidate's own, by the profile's rule). One record so that a search and the reads at
+    /// its end touch the same cache lines.
+    c_rec: Vec<[i64; 4]>,
+    /// Prefix sums of the sizes counted by the metric (read only when they differ from the
+    /// sizes, see `PartIx::metric_is_size`).
     c_pmetric: Vec<i64>,
-    c_end1: Vec<i64>,
-    c_pmax_end1: Vec<i64>,
     c_size: Vec<i64>,
+    // Every SAMPLE-th entry (the last of each chunk) of c_pmax_ts / c_psum: a search reads
+    // these (small, cache-resident) and then one chunk, instead of a binary search whose
+    // dependent loads each miss the cache.
+    s_pmax_ts: Vec<i64>,
+    s_psum: Vec<i64>,
     // Always-deleted entries.
     ad_pos: Vec<u32>,
     ad_psum: Vec<i64>,
@@ -257,11 +313,9 @@ pub struct PlanIndex {
     // Unreferenced-epoch deletions (local segment index).
     unref_seg: Vec<u32>,
     // Local copies.
-    l_base: Vec<i64>,
-    l_nb: Vec<i64>,
+    /// `[next base offset, prefix sum of sizes, maxTimestampMs, base offset]` per local copy.
+    l_rec: Vec<[i64; 4]>,
     l_size: Vec<i64>,
-    l_psum: Vec<i64>,
-    l_ts: Vec<i64>,
     rm_store: RangeMaxStore,
 }
 
@@ -325,21 +379,17 @@ impl PlanIndex {
             seq_kind: Vec::with_capacity(nseg),
             c_seq_pos: Vec::with_capacity(nseg),
             c_ts: Vec::with_capacity(nseg),
-            c_pmax_ts: Vec::with_capacity(nseg),
-            c_psum: Vec::with_capacity(nseg),
+            c_rec: Vec::with_capacity(nseg),
             c_pmetric: Vec::with_capacity(nseg),
-            c_end1: Vec::with_capacity(nseg),
-            c_pmax_end1: Vec::with_capacity(nseg),
             c_size: Vec::with_capacity(nseg),
+            s_pmax_ts: Vec::with_capacity(nseg / SAMPLE + 1),
+            s_psum: Vec::with_capacity(nseg / SAMPLE + 1),
             ad_pos: Vec::new(),
             ad_psum: Vec::new(),
             ad_pmetric: Vec::new(),
             unref_seg: Vec::new(),
-            l_base: Vec::new(),
-            l_nb: Vec::new(),
+            l_rec: Vec::new(),
             l_size: Vec::new(),
-            l_psum: Vec::new(),
-            l_ts: Vec::new(),
             rm_store: RangeMaxStore::default(),
         };
         let mut keys: Vec<u64> = Vec::new();
@@ -357,7 +407,28 @@ impl PlanIndex {
                 parts_hi: ix.parts.len(),
             });
         }
+        ix.shrink();
         ix
+    }
+
+    /// Releases the spare capacity of the growable arrays (keeps the index compact).
+    fn shrink(&mut self) {
+        self.seq_seg.shrink_to_fit();
+        self.seq_kind.shrink_to_fit();
+        self.c_seq_pos.shrink_to_fit();
+        self.c_ts.shrink_to_fit();
+        self.c_rec.shrink_to_fit();
+        self.c_pmetric.shrink_to_fit();
+        self.c_size.shrink_to_fit();
+        self.s_pmax_ts.shrink_to_fit();
+        self.s_psum.shrink_to_fit();
+        self.ad_pos.shrink_to_fit();
+        self.ad_psum.shrink_to_fit();
+        self.ad_pmetric.shrink_to_fit();
+        self.unref_seg.shrink_to_fit();
+        self.l_rec.shrink_to_fit();
+        self.l_size.shrink_to_fit();
+        self.rm_store.sp.shrink_to_fit();
     }
 
     fn build_partition(
@@ -447,6 +518,7 @@ impl PlanIndex {
         };
         let first_epoch = lineage.first().map(|&(e, _)| e);
         part.seq_lo = self.seq_seg.len();
+        part.metric_is_size = true;
         part.cand_lo = self.c_ts.len();
         part.ad_lo = self.ad_pos.len();
         part.in_flight_pos = usize::MAX;
@@ -505,11 +577,16 @@ impl PlanIndex {
                     self.c_seq_pos.push(pos as u32);
                     self.c_ts.push(s.max_timestamp_ms);
                     self.c_size.push(s.size_bytes);
-                    self.c_pmax_ts.push(pmax_ts);
-                    self.c_psum.push(psum);
+                    let lso_cand = match rules.log_start_offset_rule {
+                        LogStartOffsetRule::MaxEndOffset => pmax_end1,
+                        LogStartOffsetRule::LastDeleted => end1,
+                    };
+                    self.c_rec
+                        .push([pmax_ts, psum, s.max_timestamp_ms, lso_cand]);
                     self.c_pmetric.push(pmetric);
-                    self.c_end1.push(end1);
-                    self.c_pmax_end1.push(pmax_end1);
+                    if !m {
+                        part.metric_is_size = false;
+                    }
                 }
                 _ => {}
             }
@@ -525,9 +602,14 @@ impl PlanIndex {
         if psum.checked_add(part.retention_total.max(0)).is_none() {
             part.slow = true;
         }
-        part.cand_rm = self
-            .rm_store
-            .build(&self.c_ts[part.cand_lo..part.cand_lo + part.cand_len]);
+        let (clo, clen) = (part.cand_lo, part.cand_len);
+        part.cand_rm = self.rm_store.build(clen, |i| self.c_ts[clo + i]);
+        part.samp_lo = self.s_pmax_ts.len();
+        for c in (0..part.cand_len).step_by(SAMPLE) {
+            let last = part.cand_lo + (c + SAMPLE).min(part.cand_len) - 1;
+            self.s_pmax_ts.push(self.c_rec[last][R_PMAX_TS]);
+            self.s_psum.push(self.c_rec[last][R_PSUM]);
+        }
 
         // Unreferenced epochs: all epochs below the earliest epoch of the unfiltered cache.
         part.unref_lo = self.unref_seg.len();
@@ -569,7 +651,7 @@ impl PlanIndex {
             .unwrap_or(-1);
         let copied = local_copied_segments(p, local_lso);
         let mut lx = LocalIx {
-            lo: self.l_base.len(),
+            lo: self.l_rec.len(),
             len: copied.len(),
             leo,
             local_lso,
@@ -595,11 +677,9 @@ impl PlanIndex {
                     sum = sum.saturating_add(s.size_bytes);
                 }
             }
-            self.l_base.push(s.start_offset);
-            self.l_nb.push(nb);
+            self.l_rec
+                .push([nb, sum, s.max_timestamp_ms, s.start_offset]);
             self.l_size.push(s.size_bytes);
-            self.l_psum.push(sum);
-            self.l_ts.push(s.max_timestamp_ms);
             prev_end = Some(s.end_offset);
         }
         lx.tail_base = prev_end.map_or(local_lso, |e| e.saturating_add(1));
@@ -608,12 +688,13 @@ impl PlanIndex {
             lx.slow = true;
         }
         lx.tail_uploaded = leo > 0 && leo - 1 <= highest;
-        let nbs = &self.l_nb[lx.lo..lx.lo + lx.len];
-        lx.hw_limit = nbs.partition_point(|&nb| nb <= leo);
-        if nbs[lx.hw_limit..].iter().any(|&nb| nb <= leo) {
+        let recs = &self.l_rec[lx.lo..lx.lo + lx.len];
+        lx.hw_limit = recs.partition_point(|r| r[0] <= leo);
+        if recs[lx.hw_limit..].iter().any(|r| r[0] <= leo) {
             lx.slow = true;
         }
-        lx.rm = self.rm_store.build(&self.l_ts[lx.lo..lx.lo + lx.len]);
+        let lo = lx.lo;
+        lx.rm = self.rm_store.build(lx.len, |i| self.l_rec[lo + i][2]);
         Some(lx)
     }
 
@@ -648,9 +729,9 @@ impl PlanIndex {
     ) -> usize {
         let lo = part.cand_lo;
         let m = part.cand_len;
-        let ts = &self.c_ts[lo..lo + m];
         let strict = self.rules.time_breach_strict;
         if part.slow {
+            let ts = &self.c_ts[lo..lo + m];
             let sizes = &self.c_size[lo..lo + m];
             let mut r = size_breach.unwrap_or(0);
             for k in 0..m {
@@ -668,37 +749,96 @@ impl PlanIndex {
             Threshold::All => return m,
             Threshold::AtLeast(x) => x,
         };
-        let pmax = &self.c_pmax_ts[lo..lo + m];
-        let psum = &self.c_psum[lo..lo + m];
-        // 1. time run from the start.
-        let q = pmax.partition_point(|&v| v < x);
+        if m == 0 {
+            return 0;
+        }
+        let rec = &self.c_rec[lo..lo + m];
+        // 1. time run from the start (most partitions breach none: check the first).
+        let nsamp = m.div_ceil(SAMPLE);
+        let s_pmax = &self.s_pmax_ts[part.samp_lo..part.samp_lo + nsamp];
+        let s_psum = &self.s_psum[part.samp_lo..part.samp_lo + nsamp];
+        let q = if rec[0][R_PMAX_TS] >= x {
+            0
+        } else {
+            first_at_least_sampled(rec, |r| r[R_PMAX_TS], s_pmax, x)
+        };
         if q == m {
             return m;
         }
         let mut pos = q;
         if let Some(r0) = size_breach {
-            let r = (r0 - upto(psum, q)).max(0);
+            let base = if q == 0 { 0 } else { rec[q - 1][R_PSUM] };
+            let r = (r0 - base).max(0);
             if r > 0 {
                 // 2. size run.
-                let base = upto(psum, q);
                 let target = base + r;
-                let k2 = q + psum[q..].partition_point(|&v| v < target);
+                if s_psum[nsamp - 1] < target {
+                    // Everything left fits with budget to spare.
+                    return m;
+                }
+                // Entries before q sum to `base` < target, so the first entry reaching the
+                // target is at or after q.
+                let k2 = first_at_least_sampled(rec, |r| r[R_PSUM], s_psum, target);
                 if k2 == m {
                     return m;
                 }
-                pos = if psum[k2] == target { k2 + 1 } else { k2 };
+                pos = if rec[k2][R_PSUM] == target {
+                    k2 + 1
+                } else {
+                    k2
+                };
             }
         }
         // 3. a time-breached candidate that did not fit goes; then time only.
-        if pos < m && ts[pos] < x {
-            pos = self.rm_store.first_at_least(part.cand_rm, ts, pos + 1, x);
+        if pos < m && rec[pos][R_TS] < x {
+            pos = self
+                .rm_store
+                .first_at_least(part.cand_rm, m, |i| rec[i][R_TS], pos + 1, x);
         }
         pos
     }
 
-    fn walk(&self, part: &PartIx, cleanup_until: Option<i64>, size_breach: Option<i64>) -> Walk {
+    /// Starts loading the cache lines a later partition's evaluation will read (the chunk its
+    /// time run will end in, and its local records), so that their memory latency overlaps
+    /// with the work on the partitions before it. Only a hint: any `x` is correct.
+    #[inline]
+    fn warm(&self, part: &PartIx, x: i64) {
+        let m = part.cand_len;
+        if m > 0 {
+            let nsamp = m.div_ceil(SAMPLE);
+            let s_pmax = &self.s_pmax_ts[part.samp_lo..part.samp_lo + nsamp];
+            let j = s_pmax.iter().position(|&v| v >= x).unwrap_or(nsamp - 1);
+            let at = part.cand_lo + j * SAMPLE;
+            // The start of the chunk the time run ends in (2 records per cache line).
+            prefetch(&self.c_rec[at]);
+            if at + 2 < part.cand_lo + m {
+                prefetch(&self.c_rec[at + 2]);
+            }
+        }
+        if let Some(lx) = &part.local {
+            if let Some(r) = self.l_rec.get(lx.lo) {
+                prefetch(r);
+            }
+        }
+    }
+
+    /// The walk's outcome. With `need_stop == false` the stop position is only computed when
+    /// always-deleted entries need it (`stop_pos` / `stop_cause` are then meaningless).
+    fn walk(
+        &self,
+        part: &PartIx,
+        cleanup_until: Option<i64>,
+        size_breach: Option<i64>,
+        need_stop: bool,
+    ) -> Walk {
         let k_all = self.candidates_deleted(part, cleanup_until, size_breach);
         let k = k_all.min(part.cands_before_in_flight);
+        if !need_stop && part.ad_len == 0 {
+            return Walk {
+                k,
+                ..Walk::default()
+            };
+        }
         let (stop_pos, stop_cause) = if k < part.cands_before_in_flight {
             (
                 self.c_seq_pos[part.cand_lo + k] as usize,
@@ -723,11 +863,7 @@ impl PlanIndex {
         if k == 0 {
             return part.lso;
         }
-        let c = match self.rules.log_start_offset_rule {
-            LogStartOffsetRule::MaxEndOffset => self.c_pmax_end1[part.cand_lo + k - 1],
-            LogStartOffsetRule::LastDeleted => self.c_end1[part.cand_lo + k - 1],
-        };
-        part.lso.max(c)
+        part.lso.max(self.c_rec[part.cand_lo + k - 1][R_LSO])
     }
 
     /// (bytes freed, segments deleted, local log start offset after) of the local pass.
@@ -743,9 +879,9 @@ impl PlanIndex {
         if lx.slow {
             let mut segs: Vec<LocalSegment> = (0..lx.len)
                 .map(|j| LocalSegment {
-                    base_offset: self.l_base[lx.lo + j],
+                    base_offset: self.l_rec[lx.lo + j][3],
                     size_bytes: self.l_size[lx.lo + j],
-                    largest_timestamp_ms: self.l_ts[lx.lo + j],
+                    largest_timestamp_ms: self.l_rec[lx.lo + j][2],
                 })
                 .collect();
             segs.push(LocalSegment {
@@ -775,25 +911,24 @@ impl PlanIndex {
             );
         }
         let n = lx.len;
-        let nb = &self.l_nb[lx.lo..lx.lo + n];
-        let psum = &self.l_psum[lx.lo..lx.lo + n];
-        let ts = &self.l_ts[lx.lo..lx.lo + n];
+        let recs = &self.l_rec[lx.lo..lx.lo + n];
+        let psum_upto = |k: usize| if k == 0 { 0 } else { recs[k - 1][1] };
         let tail_ok = (lx.tail_uploaded || (rules.local_lso_makes_eligible && lso_after >= lx.leo))
             && lx.tail_size != 0;
         let (limit_ms, limit_bytes) = effective_local_limits(cfg, rules);
         // 1. log-start-offset breach (never the active tail).
-        let mut first = nb.partition_point(|&v| v <= l_in).min(lx.hw_limit);
+        let mut first = recs.partition_point(|r| r[0] <= l_in).min(lx.hw_limit);
         let mut tail_deleted = false;
         // 2. size.
         if limit_bytes >= 0 {
-            let size = (upto(psum, n) - upto(psum, first)) + lx.tail_size;
+            let size = (psum_upto(n) - psum_upto(first)) + lx.tail_size;
             if size >= limit_bytes {
                 let diff = size - limit_bytes;
-                let base = upto(psum, first);
-                let k2 =
-                    (first + psum[first..].partition_point(|&v| v - base <= diff)).min(lx.hw_limit);
+                let base = psum_upto(first);
+                let k2 = (first + recs[first..].partition_point(|r| r[1] - base <= diff))
+                    .min(lx.hw_limit);
                 first = k2;
-                if first == n && tail_ok && diff - (upto(psum, n) - base) - lx.tail_size >= 0 {
+                if first == n && tail_ok && diff - (psum_upto(n) - base) - lx.tail_size >= 0 {
                     tail_deleted = true;
                 }
             }
@@ -806,19 +941,20 @@ impl PlanIndex {
             } else if thr <= i64::MIN as i128 {
                 first
             } else {
-                self.rm_store.first_at_least(lx.rm, ts, first, thr as i64)
+                self.rm_store
+                    .first_at_least(lx.rm, n, |i| recs[i][2], first, thr as i64)
             };
             first = j.min(lx.hw_limit).max(first);
         }
         let deleted = first as u64 + u64::from(tail_deleted);
-        let bytes = upto(psum, first) + if tail_deleted { lx.tail_size } else { 0 };
+        let bytes = psum_upto(first) + if tail_deleted { lx.tail_size } else { 0 };
         let lso_out = if deleted == 0 {
             l_in
         } else {
             let new_start = if tail_deleted {
                 lx.leo
             } else if first < n {
-                self.l_base[lx.lo + first]
+                recs[first][3]
             } else {
                 lx.tail_base
             };
@@ -873,11 +1009,19 @@ impl PlanIndex {
             match td {
                 Err(()) => s.error = true,
                 Ok(cu) => {
-                    let w = self.walk(part, cu, Self::size_breach(part, cfg));
+                    let w = self.walk(part, cu, Self::size_breach(part, cfg), false);
                     let c = part.cand_lo;
                     let a = part.ad_lo;
-                    let cand_bytes = upto(&self.c_psum[c..c + part.cand_len], w.k);
-                    let cand_metric = upto(&self.c_pmetric[c..c + part.cand_len], w.k);
+                    let cand_bytes = if w.k == 0 {
+                        0
+                    } else {
+                        self.c_rec[c + w.k - 1][R_PSUM]
+                    };
+                    let cand_metric = if part.metric_is_size {
+                        cand_bytes
+                    } else {
+                        upto(&self.c_pmetric[c..c + part.cand_len], w.k)
+                    };
                     let ad_bytes = upto(&self.ad_psum[a..a + part.ad_len], w.ad);
                     let ad_metric = upto(&self.ad_pmetric[a..a + part.ad_len], w.ad);
                     s.bytes_freed = cand_bytes
@@ -916,20 +1060,43 @@ impl PlanIndex {
         out.now_ms = now_ms;
         out.partitions.clear();
         out.partitions.reserve(self.parts.len());
-        for t in &self.topics {
-            let (cfg, td) = self.topic_inputs(t, policy, now_ms);
-            for part in &self.parts[t.parts_lo..t.parts_hi] {
-                out.partitions.push(self.summarize(part, &cfg, td, now_ms));
-            }
+        const AHEAD: usize = 4;
+        let same_topics = out.topics.len() == self.topics.len()
+            && out
+                .topics
+                .iter()
+                .zip(&self.topics)
+                .all(|(a, b)| a.topic == b.name);
+        if !same_topics {
+            out.topics.clear();
+            out.topics
+                .extend(self.topics.iter().map(|t| TopicPlanTotals {
+                    topic: t.name.clone(),
+                    totals: PlanTotals::default(),
+                }));
         }
-        let names: Vec<&str> = self.topics.iter().map(|t| t.name.as_str()).collect();
-        let parts = &out.partitions;
-        let topic_of = self
-            .topics
-            .iter()
-            .enumerate()
-            .flat_map(|(ti, t)| std::iter::repeat_n(ti, t.parts_hi - t.parts_lo));
-        out.totals = roll_up(&names, topic_of.zip(parts.iter().copied()), &mut out.topics);
+        out.totals = PlanTotals::default();
+        for (ti, t) in self.topics.iter().enumerate() {
+            let (cfg, td) = self.topic_inputs(t, policy, now_ms);
+            let warm_x = match td {
+                Ok(cu) => match threshold(cu, self.rules.time_breach_strict) {
+                    Threshold::AtLeast(x) => x,
+                    Threshold::All => i64::MAX,
+                },
+                Err(()) => i64::MIN,
+            };
+            let mut tt = PlanTotals::default();
+            for (pi, part) in self.parts[t.parts_lo..t.parts_hi].iter().enumerate() {
+                if let Some(next) = self.parts.get(t.parts_lo + pi + AHEAD) {
+                    self.warm(next, warm_x);
+                }
+                let s = self.summarize(part, &cfg, td, now_ms);
+                tt.add(&s);
+                out.totals.add(&s);
+                out.partitions.push(s);
+            }
+            out.topics[ti].totals = tt;
+        }
     }
 
     /// The full plan, identical to [`super::reference::plan`] for the same snapshot, profile,
@@ -1018,7 +1185,7 @@ impl PlanIndex {
             Ok(cu) => cu,
         };
         out.cleanup_until_ms = cu;
-        let w = self.walk(part, cu, size_breach);
+        let w = self.walk(part, cu, size_breach, true);
         let strict = self.rules.time_breach_strict;
         let push = |out: &mut PartitionPlan, local: usize, reason: DeletionReason| {
             let g = part.seg_lo + local;
@@ -1071,13 +1238,17 @@ mod tests {
     fn range_max_finds_the_first_value_at_least_x() {
         let vals: Vec<i64> = (0..200).map(|i| (i * 7919 % 101) as i64).collect();
         let mut store = RangeMaxStore::default();
-        let rm = store.build(&vals);
+        let rm = store.build(vals.len(), |i| vals[i]);
         for a in [0usize, 1, 31, 32, 33, 100, 199, 200] {
             for x in [-1i64, 0, 50, 99, 100, 101] {
                 let want = (a..vals.len())
                     .find(|&i| vals[i] >= x)
                     .unwrap_or(vals.len());
-                assert_eq!(store.first_at_least(rm, &vals, a, x), want, "a={a} x={x}");
+                assert_eq!(
+                    store.first_at_least(rm, vals.len(), |i| vals[i], a, x),
+                    want,
+                    "a={a} x={x}"
+                );
             }
         }
     }

@@ -132,7 +132,7 @@ impl Derived {
         let current_plan = Memo::new(move |_| plan_with(current_policy));
         let proposed_plan = Memo::new(move |_| {
             crate::perf::mark_start();
-            plan_with(proposed_policy)
+            crate::perf::phase("plan", || plan_with(proposed_policy))
         });
         Derived {
             snapshot,

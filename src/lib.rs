@@ -44,7 +44,9 @@ fn Shell() -> impl IntoView {
     // `?snapshot=` names the snapshot URL; without it the bundled demo is shown.
     let (snapshot_url, _) = query::<String>("snapshot");
     Effect::new(move |_| {
-        let url = snapshot_url.get().unwrap_or_else(|| DEMO_SNAPSHOT.to_string());
+        let url = snapshot_url
+            .get()
+            .unwrap_or_else(|| DEMO_SNAPSHOT.to_string());
         state.load(Source::Url(url));
     });
 

@@ -9,7 +9,11 @@ extern "C" {
 
     /// `echarts.init(el, theme, opts)`; errs (rather than panics) when ECharts is not loaded.
     #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
-    pub fn init(el: &web_sys::HtmlElement, theme: JsValue, opts: &JsValue) -> Result<ECharts, JsValue>;
+    pub fn init(
+        el: &web_sys::HtmlElement,
+        theme: JsValue,
+        opts: &JsValue,
+    ) -> Result<ECharts, JsValue>;
 
     #[wasm_bindgen(catch, method, js_name = setOption)]
     pub fn set_option(this: &ECharts, option: &JsValue, not_merge: bool) -> Result<(), JsValue>;

@@ -28,28 +28,34 @@ pub fn EChart(
     Effect::new(move |_| {
         let json = option.get();
         let Some(el) = node.get() else { return };
-        let option = match js_sys::JSON::parse(&json) {
+        let option = match crate::perf::phase("JSON.parse", || js_sys::JSON::parse(&json)) {
             Ok(v) => v,
             Err(_) => {
                 failed.set(Some("chart options are not valid JSON".into()));
                 return;
             }
         };
-        if chart.with_value(|c| c.is_none()) {
+        let fresh = chart.with_value(|c| c.is_none());
+        if fresh {
             let opts = js_sys::Object::new();
             let _ = js_sys::Reflect::set(&opts, &"renderer".into(), &"canvas".into());
+            // Repaint only what changed: a moved cut-off line should not redraw every bar.
+            let _ = js_sys::Reflect::set(&opts, &"useDirtyRect".into(), &true.into());
             match echarts::init(&el, JsValue::NULL, &opts) {
                 Ok(c) => chart.set_value(Some(c)),
                 Err(_) => {
-                    failed.set(Some("ECharts did not load; the table below has the same data".into()));
+                    failed.set(Some(
+                        "ECharts did not load; the table below has the same data".into(),
+                    ));
                     return;
                 }
             }
         }
         chart.with_value(|c| {
             if let Some(c) = c {
-                // notMerge: each option is complete, so nothing from the previous one lingers.
-                if c.set_option(&option, true).is_err() {
+                // Builders keep the series count of a chart kind stable, so later options merge
+                // into the first (ECharts then diffs instead of rebuilding everything).
+                if crate::perf::phase("setOption", || c.set_option(&option, fresh)).is_err() {
                     failed.set(Some("ECharts rejected the chart options".into()));
                 } else if measured {
                     crate::perf::mark_end();

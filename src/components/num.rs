@@ -5,7 +5,10 @@ use tierlens_core::units::{format_bytes, format_duration_ms, format_timestamp_ut
 
 /// Bytes as GiB/TiB with two decimals; the tooltip and `data-bytes` hold the exact count.
 #[component]
-pub fn Bytes(#[prop(into)] value: Signal<i64>, #[prop(into, optional)] testid: String) -> impl IntoView {
+pub fn Bytes(
+    #[prop(into)] value: Signal<i64>,
+    #[prop(into, optional)] testid: String,
+) -> impl IntoView {
     view! {
         <span
             class="num"
@@ -20,7 +23,10 @@ pub fn Bytes(#[prop(into)] value: Signal<i64>, #[prop(into, optional)] testid: S
 
 /// A count with thousands separators; `data-count` holds the raw number.
 #[component]
-pub fn Count(#[prop(into)] value: Signal<i64>, #[prop(into, optional)] testid: String) -> impl IntoView {
+pub fn Count(
+    #[prop(into)] value: Signal<i64>,
+    #[prop(into, optional)] testid: String,
+) -> impl IntoView {
     view! {
         <span
             class="num"

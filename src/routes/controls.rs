@@ -22,14 +22,14 @@ pub fn PlanControls() -> impl IntoView {
 
     let on_version = move |ev| {
         let v = event_target_value(&ev);
-        settings
-            .kafka_version
-            .1
-            .set((v != "auto").then_some(v));
+        settings.kafka_version.1.set((v != "auto").then_some(v));
     };
     let set_now = move |ms: i64| {
         now_error.set(None);
-        settings.now.1.set((ms != captured.get_untracked()).then_some(ms));
+        settings
+            .now
+            .1
+            .set((ms != captured.get_untracked()).then_some(ms));
     };
     let shift = move |delta: i64| move |_| set_now(captured.get_untracked().saturating_add(delta));
     // Typed "now": "+3d" / "-12h" from the capture time, or epoch milliseconds.

@@ -30,12 +30,24 @@ pub fn Overview() -> impl IntoView {
 #[component]
 fn Totals() -> impl IntoView {
     let d = expect_context::<Derived>();
-    let cluster = move || d.sizes.with(|s| s.as_ref().map(|s| s.cluster).unwrap_or_default());
-    let plan_totals = move || d.current_plan.with(|p| p.as_ref().map(|p| p.totals).unwrap_or_default());
+    let cluster = move || {
+        d.sizes
+            .with(|s| s.as_ref().map(|s| s.cluster).unwrap_or_default())
+    };
+    let plan_totals = move || {
+        d.current_plan
+            .with(|p| p.as_ref().map(|p| p.totals).unwrap_or_default())
+    };
     let counts = Memo::new(move |_| {
         d.snapshot.with(|s| {
             s.as_ref()
-                .map(|s| (s.topics.len() as i64, s.partition_count() as i64, s.segment_count() as i64))
+                .map(|s| {
+                    (
+                        s.topics.len() as i64,
+                        s.partition_count() as i64,
+                        s.segment_count() as i64,
+                    )
+                })
                 .unwrap_or_default()
         })
     });
@@ -128,7 +140,9 @@ fn TopicChart() -> impl IntoView {
     let option = Memo::new(move |_| {
         let bars: Vec<TopicBar> = d.sizes.with(|s| {
             d.current_plan.with(|p| {
-                let (Some(s), Some(p)) = (s, p) else { return Vec::new() };
+                let (Some(s), Some(p)) = (s, p) else {
+                    return Vec::new();
+                };
                 s.topics
                     .iter()
                     .map(|t| TopicBar {
@@ -201,19 +215,29 @@ fn TopicsTable() -> impl IntoView {
         d.snapshot.with(|s| {
             d.sizes.with(|z| {
                 d.current_plan.with(|p| {
-                    let (Some(s), Some(z), Some(p)) = (s, z, p) else { return Vec::new() };
+                    let (Some(s), Some(z), Some(p)) = (s, z, p) else {
+                        return Vec::new();
+                    };
                     s.topics
                         .iter()
                         .zip(&z.topics)
                         .map(|(t, ts)| {
-                            let freed = p.topics.iter().find(|pt| pt.topic == t.name).map(|pt| pt.totals).unwrap_or_default();
+                            let freed = p
+                                .topics
+                                .iter()
+                                .find(|pt| pt.topic == t.name)
+                                .map(|pt| pt.totals)
+                                .unwrap_or_default();
                             (
                                 t.name.clone(),
                                 t.partitions.len() as i64,
                                 ts.sizes.remote_log_metadata_count as i64,
                                 ts.sizes.remote_log_size_bytes,
                                 format_config_value(ConfigKey::RetentionMs, t.config.retention_ms),
-                                format_config_value(ConfigKey::RetentionBytes, t.config.retention_bytes),
+                                format_config_value(
+                                    ConfigKey::RetentionBytes,
+                                    t.config.retention_bytes,
+                                ),
                                 freed.segments_deleted as i64,
                                 freed.bytes_freed,
                             )
@@ -281,7 +305,11 @@ fn TopPartitions() -> impl IntoView {
                         .collect()
                 })
                 .unwrap_or_default();
-            v.sort_by(|a, b| b.remote_bytes.cmp(&a.remote_bytes).then_with(|| a.label.cmp(&b.label)));
+            v.sort_by(|a, b| {
+                b.remote_bytes
+                    .cmp(&a.remote_bytes)
+                    .then_with(|| a.label.cmp(&b.label))
+            });
             v
         })
     });

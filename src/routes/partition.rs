@@ -6,7 +6,9 @@ use crate::derived::Derived;
 use crate::state::{prefers_dark, Settings};
 use leptos::prelude::*;
 use std::collections::HashMap;
-use tierlens_charts::{segment_timeline, to_option_json, TimelineAxis, TimelineMarks, TimelineSegment};
+use tierlens_charts::{
+    segment_timeline, to_option_json, TimelineAxis, TimelineMarks, TimelineSegment,
+};
 // XEXPLAIN use tierlens_core::explain::explain_partition;
 use tierlens_core::units::{format_bytes, format_timestamp_utc};
 use tierlens_core::{filter_empty_epochs, Segment};
@@ -40,6 +42,7 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
     let settings = expect_context::<Settings>();
     let dark = prefers_dark();
     let offset_axis = Memo::new(move |_| settings.axis.0.get().as_deref() == Some("offset"));
+    let table_open = RwSignal::new(false);
 
     // Segments with the proposed plan's verdict and the engine's explanation.
     let rows = {
@@ -48,13 +51,31 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
             let now = d.now_ms.get();
             d.snapshot.with(|s| {
                 d.proposed_plan.with(|plan| {
-                    let (Some(s), Some(plan)) = (s, plan) else { return Vec::new() };
-                    let Some(t) = s.topic(&topic) else { return Vec::new() };
-                    let Some(p) = t.partitions.iter().find(|p| p.partition == partition) else { return Vec::new() };
-                    let Some(pp) = plan.partitions.iter().find(|pp| pp.topic == topic && pp.partition == partition) else { return Vec::new() };
-                    let deleted: HashMap<usize, &'static str> =
-                        pp.deletions.iter().map(|x| (x.segment_index, x.reason.as_str())).collect();
-                    let explanations: Vec<String> = { let _ = (now, p); Vec::new() }; // XEXPLAIN
+                    let (Some(s), Some(plan)) = (s, plan) else {
+                        return Vec::new();
+                    };
+                    let Some(t) = s.topic(&topic) else {
+                        return Vec::new();
+                    };
+                    let Some(p) = t.partitions.iter().find(|p| p.partition == partition) else {
+                        return Vec::new();
+                    };
+                    let Some(pp) = plan
+                        .partitions
+                        .iter()
+                        .find(|pp| pp.topic == topic && pp.partition == partition)
+                    else {
+                        return Vec::new();
+                    };
+                    let deleted: HashMap<usize, &'static str> = pp
+                        .deletions
+                        .iter()
+                        .map(|x| (x.segment_index, x.reason.as_str()))
+                        .collect();
+                    let explanations: Vec<String> = {
+                        let _ = (now, p);
+                        Vec::new()
+                    }; // XEXPLAIN
                     p.segments
                         .iter()
                         .enumerate()
@@ -79,7 +100,11 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
     let option = {
         let topic = topic.clone();
         Memo::new(move |_| {
-            let axis = if offset_axis.get() { TimelineAxis::Offset } else { TimelineAxis::Time };
+            let axis = if offset_axis.get() {
+                TimelineAxis::Offset
+            } else {
+                TimelineAxis::Time
+            };
             let now = d.now_ms.get();
             d.snapshot.with(|s| {
                 let Some(t) = s.as_ref().and_then(|s| s.topic(&topic)) else { return String::new() };
@@ -158,7 +183,7 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                         log_start_offset: Some(p.log_start_offset_or_inferred()),
                         now_ms: now,
                     };
-                    to_option_json(&segment_timeline(&segs, &marks, axis, dark))
+                    crate::perf::phase("timeline option", || to_option_json(&segment_timeline(&segs, &marks, axis, dark)))
                 })
             })
         })
@@ -182,13 +207,14 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                 }}
             </p>
             <EChart option=option label=format!("Segment timeline of {title}; the table below lists the same segments") class="tall" measured=true />
-            <details class="segments">
+            <details class="segments" on:toggle=move |ev| table_open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
                 <summary>{move || rows.with(|r| format!("All {} segments, with why each stays or goes", r.len()))}</summary>
                 <div class="scroll">
                     <table class="data" data-testid="segments-table">
                         <thead><tr><th>"Segment"</th><th>"Offsets"</th><th>"Size"</th><th>"Newest record"</th><th>"Epochs"</th><th>"State"</th><th>"Plan"</th><th>"Why"</th></tr></thead>
                         <tbody>
-                            {move || rows.get().into_iter().map(|r| view! {
+                            // Only rendered while open: hundreds of rows must not slow every slider move.
+                            {move || table_open.get().then(|| rows.get().into_iter().map(|r| view! {
                                 <tr class:deleted=r.deleted_by.is_some()>
                                     <td class="mono">{r.id}</td>
                                     <td class="mono">{format!("{}–{}", r.start_offset, r.end_offset)}</td>
@@ -199,7 +225,7 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                                     <td>{r.deleted_by.map(|x| format!("deleted ({x})")).unwrap_or_else(|| "kept".into())}</td>
                                     <td class="why">{r.explanation}</td>
                                 </tr>
-                            }).collect_view()}
+                            }).collect_view())}
                         </tbody>
                     </table>
                 </div>

@@ -37,9 +37,9 @@ pub fn TopicView(topic: String) -> impl IntoView {
         let topic = topic.clone();
         Memo::new(move |_| {
             d.snapshot.with(|s| {
-                s.as_ref().and_then(|s| s.topic(&topic)).map(|t| {
-                    (t.topic_id.clone().unwrap_or_default(), t.partitions.len())
-                })
+                s.as_ref()
+                    .and_then(|s| s.topic(&topic))
+                    .map(|t| (t.topic_id.clone().unwrap_or_default(), t.partitions.len()))
             })
         })
     };
@@ -81,8 +81,12 @@ fn PartitionsTable(topic: String, selected: Memo<Option<i32>>) -> impl IntoView 
     let rows = Memo::new(move |_| {
         let mut rows: Vec<Row> = d.snapshot.with(|s| {
             d.proposed_plan.with(|plan| {
-                let (Some(s), Some(plan)) = (s, plan) else { return Vec::new() };
-                let Some(t) = s.topic(&topic) else { return Vec::new() };
+                let (Some(s), Some(plan)) = (s, plan) else {
+                    return Vec::new();
+                };
+                let Some(t) = s.topic(&topic) else {
+                    return Vec::new();
+                };
                 plan.partitions
                     .iter()
                     .filter(|pp| pp.topic == topic)
@@ -122,7 +126,11 @@ fn PartitionsTable(topic: String, selected: Memo<Option<i32>>) -> impl IntoView 
                 SortBy::Oldest => a.oldest_ms.cmp(&b.oldest_ms),
                 SortBy::Freed => a.freed.cmp(&b.freed),
             };
-            if desc { o.reverse() } else { o }
+            if desc {
+                o.reverse()
+            } else {
+                o
+            }
         });
         rows
     });

@@ -24,15 +24,17 @@ pub fn WhatIf(topic: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let totals = move |plan: Memo<Option<crate::derived::Shared<tierlens_core::retention::Plan>>>, topic: String| {
-        Memo::new(move |_| {
-            plan.with(|p| {
-                p.as_ref()
-                    .and_then(|p| p.topics.iter().find(|t| t.topic == topic).map(|t| t.totals))
-                    .unwrap_or_default()
+    let totals =
+        move |plan: Memo<Option<crate::derived::Shared<tierlens_core::retention::Plan>>>,
+              topic: String| {
+            Memo::new(move |_| {
+                plan.with(|p| {
+                    p.as_ref()
+                        .and_then(|p| p.topics.iter().find(|t| t.topic == topic).map(|t| t.totals))
+                        .unwrap_or_default()
+                })
             })
-        })
-    };
+        };
     let proposed = totals(d.proposed_plan, topic.clone());
     let baseline = totals(d.current_plan, topic.clone());
     let changes = Memo::new(move |_| {
@@ -181,7 +183,9 @@ fn ProfileDifference(topic: String) -> impl IntoView {
             profile: default,
             ..d.proposed_policy.get()
         };
-        let other = d.default_index.with(|i| i.as_ref().map(|i| i.plan(&policy, now)))?;
+        let other = d
+            .default_index
+            .with(|i| i.as_ref().map(|i| i.plan(&policy, now)))?;
         let mine = d.proposed_plan.get()?;
         let ids = |p: &tierlens_core::retention::Plan| -> std::collections::BTreeSet<String> {
             p.partitions

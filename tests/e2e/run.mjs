@@ -12,7 +12,7 @@ const SHOTS = 'tests/e2e/screenshots';
 fs.mkdirSync(SHOTS, { recursive: true });
 
 function cli(...args) {
-  const out = execFileSync('target/release/tierlens', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const out = execFileSync('target/release/tierlens', args, { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'ignore'] });
   return JSON.parse(out);
 }
 const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
@@ -197,7 +197,7 @@ await test('time travel and version profiles change the plan as the engine does'
 await test('slider moves recompute and redraw within a frame', async (page) => {
   await page.goto(`${base}?topic=orders&partition=0`);
   await page.waitForSelector('[data-testid="partition-detail"] canvas');
-  await page.evaluate(() => { window.__tierlensPerf = []; });
+  await page.evaluate(() => { window.__tierlensPerf = []; window.__tierlensPhases = {}; });
   const slider = page.locator('[data-testid="slider-retention.ms"]');
   await slider.focus();
   for (let i = 0; i < 40; i++) {
@@ -210,6 +210,11 @@ await test('slider moves recompute and redraw within a frame', async (page) => {
   times.sort((a, b) => a - b);
   const p = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(2);
   console.log(`     slider recompute+redraw over ${times.length} moves: median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms`);
+  const phases = await page.evaluate(() => window.__tierlensPhases);
+  for (const [k, v] of Object.entries(phases)) {
+    v.sort((a, b) => a - b);
+    console.log(`       ${k}: median ${v[Math.floor(v.length / 2)].toFixed(2)} ms over ${v.length}`);
+  }
   fs.writeFileSync(`${SHOTS}/slider-timing.json`, JSON.stringify({ median: +p(0.5), p95: +p(0.95), max: +p(1), n: times.length }));
 });
 

@@ -9,8 +9,7 @@ use std::fmt::Write;
 /// Single-quotes a shell word (topic names are untrusted text).
 fn shell_quote(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     {
         return s.to_string();
@@ -108,7 +107,10 @@ mod tests {
         let mut c = BTreeMap::new();
         c.insert(ConfigKey::RetentionMs, 1);
         let cmd = kafka_configs_command("x'; rm -rf / #", &c).unwrap();
-        assert!(cmd.contains(r"--entity-name 'x'\''; rm -rf / #' --add-config"), "{cmd}");
+        assert!(
+            cmd.contains(r"--entity-name 'x'\''; rm -rf / #' --add-config"),
+            "{cmd}"
+        );
     }
 
     #[test]

@@ -108,12 +108,14 @@ pub fn findings(snapshot: &Snapshot, sizes: &SizeReport, now_ms: i64) -> Vec<Fin
                 let age_ms = s.event_timestamp_ms.map(|e| now_ms.saturating_sub(e));
                 let (topic, partition, id) = (t.name.clone(), p.partition, s.id.clone());
                 match s.state {
-                    SegmentState::CopySegmentStarted if !flying => out.push(Finding::DanglingUpload {
-                        topic,
-                        partition,
-                        id,
-                        age_ms,
-                    }),
+                    SegmentState::CopySegmentStarted if !flying => {
+                        out.push(Finding::DanglingUpload {
+                            topic,
+                            partition,
+                            id,
+                            age_ms,
+                        })
+                    }
                     SegmentState::DeleteSegmentStarted => out.push(Finding::StuckDelete {
                         topic,
                         partition,
@@ -124,7 +126,9 @@ pub fn findings(snapshot: &Snapshot, sizes: &SizeReport, now_ms: i64) -> Vec<Fin
                 }
             }
             // sizes lists partitions in the same order as the snapshot.
-            let Some(ps) = part_sizes.next() else { continue };
+            let Some(ps) = part_sizes.next() else {
+                continue;
+            };
             if ps.lineage_source == LineageSource::InferredFromSegments {
                 inferred += 1;
             }
@@ -148,7 +152,9 @@ pub fn findings(snapshot: &Snapshot, sizes: &SizeReport, now_ms: i64) -> Vec<Fin
         }
     }
     if inferred > 0 {
-        out.push(Finding::InferredLineage { partitions: inferred });
+        out.push(Finding::InferredLineage {
+            partitions: inferred,
+        });
     }
     out
 }
@@ -181,7 +187,9 @@ mod tests {
             .map(|(s, _)| s.id.clone())
             .collect();
         assert_eq!(flying.len(), 1);
-        assert!(!f.iter().any(|x| matches!(x, Finding::DanglingUpload { id, .. } if *id == flying[0])));
+        assert!(!f
+            .iter()
+            .any(|x| matches!(x, Finding::DanglingUpload { id, .. } if *id == flying[0])));
     }
 
     #[test]

@@ -145,7 +145,10 @@ impl Partition {
                 map.entry(e).and_modify(|v| *v = (*v).min(o)).or_insert(o);
             }
         }
-        (map.into_iter().collect(), LineageSource::InferredFromSegments)
+        (
+            map.into_iter().collect(),
+            LineageSource::InferredFromSegments,
+        )
     }
 
     /// Log end offset, or one past the highest remote end offset when unknown.

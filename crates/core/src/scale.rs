@@ -13,12 +13,17 @@ const MIB: f64 = 1_048_576.0;
 fn range(key: ConfigKey) -> (f64, f64) {
     match key {
         ConfigKey::RetentionMs | ConfigKey::LocalRetentionMs => (HOUR, 2.0 * 365.0 * 24.0 * HOUR),
-        ConfigKey::RetentionBytes | ConfigKey::LocalRetentionBytes => (MIB, 64.0 * 1024.0 * 1024.0 * MIB),
+        ConfigKey::RetentionBytes | ConfigKey::LocalRetentionBytes => {
+            (MIB, 64.0 * 1024.0 * 1024.0 * MIB)
+        }
     }
 }
 
 fn is_local(key: ConfigKey) -> bool {
-    matches!(key, ConfigKey::LocalRetentionMs | ConfigKey::LocalRetentionBytes)
+    matches!(
+        key,
+        ConfigKey::LocalRetentionMs | ConfigKey::LocalRetentionBytes
+    )
 }
 
 /// The config value at slider position `pos`. The last position is `-1` (unlimited); for the
@@ -86,7 +91,10 @@ mod tests {
     #[test]
     fn seven_days_maps_back_close_to_seven_days() {
         let week = 604_800_000;
-        let v = value_at(ConfigKey::RetentionMs, position_of(ConfigKey::RetentionMs, week));
+        let v = value_at(
+            ConfigKey::RetentionMs,
+            position_of(ConfigKey::RetentionMs, week),
+        );
         assert!((v - week).abs() < week / 100, "{v}");
     }
 

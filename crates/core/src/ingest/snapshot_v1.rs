@@ -177,7 +177,10 @@ fn epochs(v: &[(i32, Int)]) -> EpochMap {
     m
 }
 
-fn config_from_wire(topic: &str, raw: &BTreeMap<String, serde_json::Value>) -> (TopicConfig, Vec<Problem>) {
+fn config_from_wire(
+    topic: &str,
+    raw: &BTreeMap<String, serde_json::Value>,
+) -> (TopicConfig, Vec<Problem>) {
     let mut config = TopicConfig::default();
     let mut problems = Vec::new();
     let keys: [(&str, &mut i64); 5] = [
@@ -470,7 +473,11 @@ mod tests {
         assert_eq!(p.leader_epochs, Some(vec![(0, 0), (3, 51200)]));
         assert_eq!(p.only_local_size_bytes, Some(1048576));
         let g = &p.segments[0];
-        assert_eq!((g.start_offset, g.end_offset), (0, 511), "offset given as string");
+        assert_eq!(
+            (g.start_offset, g.end_offset),
+            (0, 511),
+            "offset given as string"
+        );
         assert_eq!(g.size_bytes, 511460);
         assert_eq!(g.state, SegmentState::CopySegmentFinished);
     }
@@ -543,15 +550,24 @@ mod tests {
 
         let text = EXAMPLE.replace(r#""endOffset": "511""#, r#""endOffset": -1"#);
         let loaded = load_text(&text).unwrap();
-        assert!(matches!(loaded.problems[0].kind, ProblemKind::BadOffsets { .. }));
+        assert!(matches!(
+            loaded.problems[0].kind,
+            ProblemKind::BadOffsets { .. }
+        ));
     }
 
     #[test]
     fn bad_config_is_reported_and_defaulted() {
-        let text = EXAMPLE.replace(r#""retention.ms": "604800000""#, r#""retention.ms": "7 days""#);
+        let text = EXAMPLE.replace(
+            r#""retention.ms": "604800000""#,
+            r#""retention.ms": "7 days""#,
+        );
         let loaded = load_text(&text).unwrap();
         assert_eq!(loaded.snapshot.topics[0].config.retention_ms, 604_800_000);
-        assert!(matches!(loaded.problems[0].kind, ProblemKind::BadConfig { .. }));
+        assert!(matches!(
+            loaded.problems[0].kind,
+            ProblemKind::BadConfig { .. }
+        ));
     }
 
     #[test]

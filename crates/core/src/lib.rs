@@ -12,6 +12,7 @@
 //!   errors and per-line problems.
 
 pub mod demo;
+pub mod explain;
 pub mod ingest;
 pub mod lineage;
 pub mod model;

@@ -51,7 +51,7 @@ pub struct PartitionSummary {
 }
 
 /// Per-partition numbers and topic / cluster totals of one evaluation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanSummary {
     pub profile: KafkaVersion,
@@ -60,18 +60,6 @@ pub struct PlanSummary {
     pub partitions: Vec<PartitionSummary>,
     pub topics: Vec<TopicPlanTotals>,
     pub totals: PlanTotals,
-}
-
-impl Default for PlanSummary {
-    fn default() -> Self {
-        PlanSummary {
-            profile: KafkaVersion::default(),
-            now_ms: 0,
-            partitions: Vec::new(),
-            topics: Vec::new(),
-            totals: PlanTotals::default(),
-        }
-    }
 }
 
 const KIND_CANDIDATE: u8 = 0;
@@ -546,11 +534,9 @@ impl PlanIndex {
             self.seq_kind.push(kind);
             let m = rules.metric_states.contains(s.state);
             match kind {
-                KIND_IN_FLIGHT => {
-                    if part.in_flight_pos == usize::MAX {
-                        part.in_flight_pos = pos;
-                        part.cands_before_in_flight = self.c_ts.len() - part.cand_lo;
-                    }
+                KIND_IN_FLIGHT if part.in_flight_pos == usize::MAX => {
+                    part.in_flight_pos = pos;
+                    part.cands_before_in_flight = self.c_ts.len() - part.cand_lo;
                 }
                 KIND_RETRY | KIND_LSO_BREACH => {
                     ad_sum = ad_sum.saturating_add(s.size_bytes);

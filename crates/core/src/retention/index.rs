@@ -240,6 +240,11 @@ struct PartIx {
     local_lso_before: Option<i64>,
     /// Every candidate counts in the metric (metric prefix sums = size prefix sums).
     metric_is_size: bool,
+    /// Non-metric candidates range (`nm_idx` / `nm_psum`).
+    nm_lo: usize,
+    nm_len: usize,
+    /// Always-deleted entries before the in-flight stop (all of them when there is none).
+    ad_before_in_flight: usize,
     /// Candidate sizes need the linear walk (negative sizes or overflowing sums).
     slow: bool,
     local: Option<LocalIx>,
@@ -288,6 +293,11 @@ pub struct PlanIndex {
     /// Prefix sums of the sizes counted by the metric (read only when they differ from the
     /// sizes, see `PartIx::metric_is_size`).
     c_pmetric: Vec<i64>,
+    /// Per partition, the candidates not counted in the metric: (candidate index, prefix sum
+    /// of their sizes). Usually empty; the metric freed by `k` candidates is the size freed
+    /// minus the entries below `k`.
+    nm_idx: Vec<u32>,
+    nm_psum: Vec<i64>,
     c_size: Vec<i64>,
     // Every SAMPLE-th entry (the last of each chunk) of c_pmax_ts / c_psum: a search reads
     // these (small, cache-resident) and then one chunk, instead of a binary search whose
@@ -296,6 +306,9 @@ pub struct PlanIndex {
     s_psum: Vec<i64>,
     // Always-deleted entries.
     ad_pos: Vec<u32>,
+    /// Candidates before each always-deleted entry: the entry precedes candidate `k` in the
+    /// walk iff this is `<= k` (small, so the summary never reads `c_seq_pos`).
+    ad_cands_before: Vec<u32>,
     ad_psum: Vec<i64>,
     ad_pmetric: Vec<i64>,
     // Unreferenced-epoch deletions (local segment index).
@@ -369,10 +382,13 @@ impl PlanIndex {
             c_ts: Vec::with_capacity(nseg),
             c_rec: Vec::with_capacity(nseg),
             c_pmetric: Vec::with_capacity(nseg),
+            nm_idx: Vec::new(),
+            nm_psum: Vec::new(),
             c_size: Vec::with_capacity(nseg),
             s_pmax_ts: Vec::with_capacity(nseg / SAMPLE + 1),
             s_psum: Vec::with_capacity(nseg / SAMPLE + 1),
             ad_pos: Vec::new(),
+            ad_cands_before: Vec::new(),
             ad_psum: Vec::new(),
             ad_pmetric: Vec::new(),
             unref_seg: Vec::new(),
@@ -407,10 +423,13 @@ impl PlanIndex {
         self.c_ts.shrink_to_fit();
         self.c_rec.shrink_to_fit();
         self.c_pmetric.shrink_to_fit();
+        self.nm_idx.shrink_to_fit();
+        self.nm_psum.shrink_to_fit();
         self.c_size.shrink_to_fit();
         self.s_pmax_ts.shrink_to_fit();
         self.s_psum.shrink_to_fit();
         self.ad_pos.shrink_to_fit();
+        self.ad_cands_before.shrink_to_fit();
         self.ad_psum.shrink_to_fit();
         self.ad_pmetric.shrink_to_fit();
         self.unref_seg.shrink_to_fit();
@@ -507,6 +526,8 @@ impl PlanIndex {
         let first_epoch = lineage.first().map(|&(e, _)| e);
         part.seq_lo = self.seq_seg.len();
         part.metric_is_size = true;
+        part.nm_lo = self.nm_idx.len();
+        let mut nm_sum = 0i64;
         part.cand_lo = self.c_ts.len();
         part.ad_lo = self.ad_pos.len();
         part.in_flight_pos = usize::MAX;
@@ -542,6 +563,8 @@ impl PlanIndex {
                     ad_sum = ad_sum.saturating_add(s.size_bytes);
                     ad_metric = ad_metric.saturating_add(if m { s.size_bytes } else { 0 });
                     self.ad_pos.push(pos as u32);
+                    self.ad_cands_before
+                        .push((self.c_ts.len() - part.cand_lo) as u32);
                     self.ad_psum.push(ad_sum);
                     self.ad_pmetric.push(ad_metric);
                 }
@@ -572,6 +595,10 @@ impl PlanIndex {
                     self.c_pmetric.push(pmetric);
                     if !m {
                         part.metric_is_size = false;
+                        nm_sum = nm_sum.saturating_add(s.size_bytes);
+                        self.nm_idx
+                            .push((self.c_ts.len() - 1 - part.cand_lo) as u32);
+                        self.nm_psum.push(nm_sum);
                     }
                 }
                 _ => {}
@@ -580,6 +607,9 @@ impl PlanIndex {
         part.seq_len = keys.len();
         part.cand_len = self.c_ts.len() - part.cand_lo;
         part.ad_len = self.ad_pos.len() - part.ad_lo;
+        part.nm_len = self.nm_idx.len() - part.nm_lo;
+        part.ad_before_in_flight =
+            self.ad_pos[part.ad_lo..].partition_point(|&p| (p as usize) < part.in_flight_pos);
         if part.in_flight_pos == usize::MAX {
             part.in_flight_pos = part.seq_len;
             part.cands_before_in_flight = part.cand_len;
@@ -743,11 +773,7 @@ impl PlanIndex {
         let nsamp = m.div_ceil(SAMPLE);
         let s_pmax = &self.s_pmax_ts[part.samp_lo..part.samp_lo + nsamp];
         let s_psum = &self.s_psum[part.samp_lo..part.samp_lo + nsamp];
-        let q = if rec[0][R_PMAX_TS] >= x {
-            0
-        } else {
-            first_at_least_sampled(rec, |r| r[R_PMAX_TS], s_pmax, x)
-        };
+        let q = first_at_least_sampled(rec, |r| r[R_PMAX_TS], s_pmax, x);
         if q == m {
             return m;
         }
@@ -784,26 +810,40 @@ impl PlanIndex {
         pos
     }
 
-    /// Starts loading the cache lines a later partition's evaluation will read (the chunk its
-    /// time run will end in, and its local records), so that their memory latency overlaps
-    /// with the work on the partitions before it. Only a hint: any `x` is correct.
+    /// Starts loading the cache lines a later partition's evaluation will read (the chunks
+    /// its time run and its size run end in, and its local records), so that their memory
+    /// latency overlaps with the work on the partitions before it. Only a hint: whatever `x`
+    /// (time threshold) and `retention_bytes` are, results do not change.
     #[inline]
-    fn warm(&self, part: &PartIx, x: i64) {
+    fn warm(&self, part: &PartIx, x: i64, retention_bytes: i64) {
         let m = part.cand_len;
         if m > 0 {
             let nsamp = m.div_ceil(SAMPLE);
-            let s_pmax = &self.s_pmax_ts[part.samp_lo..part.samp_lo + nsamp];
-            let j = s_pmax.iter().position(|&v| v >= x).unwrap_or(nsamp - 1);
-            let at = part.cand_lo + j * SAMPLE;
-            // The start of the chunk the time run ends in (2 records per cache line).
-            prefetch(&self.c_rec[at]);
-            if at + 2 < part.cand_lo + m {
-                prefetch(&self.c_rec[at + 2]);
+            let samp = part.samp_lo..part.samp_lo + nsamp;
+            let line = |at: usize| {
+                // 2 records per cache line; a chunk is SAMPLE / 2 lines.
+                for i in (at..(at + SAMPLE).min(part.cand_lo + m)).step_by(2) {
+                    prefetch(&self.c_rec[i]);
+                }
+            };
+            let j = self.s_pmax_ts[samp.clone()]
+                .iter()
+                .position(|&v| v >= x)
+                .unwrap_or(nsamp - 1);
+            line(part.cand_lo + j * SAMPLE);
+            // A size run ends where the prefix sum reaches total − retention.bytes.
+            if retention_bytes >= 0 && part.retention_total > retention_bytes {
+                let target = part.retention_total - retention_bytes;
+                if let Some(j2) = self.s_psum[samp].iter().position(|&v| v >= target) {
+                    if j2 != j {
+                        line(part.cand_lo + j2 * SAMPLE);
+                    }
+                }
             }
         }
         if let Some(lx) = &part.local {
-            if let Some(r) = self.l_rec.get(lx.lo) {
-                prefetch(r);
+            for i in (lx.lo..lx.lo + lx.len).step_by(2) {
+                prefetch(&self.l_rec[i]);
             }
         }
     }
@@ -819,9 +859,19 @@ impl PlanIndex {
     ) -> Walk {
         let k_all = self.candidates_deleted(part, cleanup_until, size_breach);
         let k = k_all.min(part.cands_before_in_flight);
-        if !need_stop && part.ad_len == 0 {
+        if !need_stop {
+            // Only the number of always-deleted entries before the stop is needed.
+            let ad = if part.ad_len == 0 {
+                0
+            } else if k < part.cands_before_in_flight {
+                self.ad_cands_before[part.ad_lo..part.ad_lo + part.ad_len]
+                    .partition_point(|&c| (c as usize) <= k)
+            } else {
+                part.ad_before_in_flight
+            };
             return Walk {
                 k,
+                ad,
                 ..Walk::default()
             };
         }
@@ -1005,8 +1055,13 @@ impl PlanIndex {
                     };
                     let cand_metric = if part.metric_is_size {
                         cand_bytes
-                    } else {
+                    } else if part.slow {
                         upto(&self.c_pmetric[c..c + part.cand_len], w.k)
+                    } else {
+                        let nm = &self.nm_idx[part.nm_lo..part.nm_lo + part.nm_len];
+                        let below = nm.partition_point(|&i| (i as usize) < w.k);
+                        cand_bytes
+                            - upto(&self.nm_psum[part.nm_lo..part.nm_lo + part.nm_len], below)
                     };
                     let ad_bytes = upto(&self.ad_psum[a..a + part.ad_len], w.ad);
                     let ad_metric = upto(&self.ad_pmetric[a..a + part.ad_len], w.ad);
@@ -1074,7 +1129,7 @@ impl PlanIndex {
             let mut tt = PlanTotals::default();
             for (pi, part) in self.parts[t.parts_lo..t.parts_hi].iter().enumerate() {
                 if let Some(next) = self.parts.get(t.parts_lo + pi + AHEAD) {
-                    self.warm(next, warm_x);
+                    self.warm(next, warm_x, cfg.retention_bytes);
                 }
                 let s = self.summarize(part, &cfg, td, now_ms);
                 tt.add(&s);

@@ -69,18 +69,24 @@ fn ids(v: &Value) -> Vec<String> {
         .collect()
 }
 
-fn cleanup_snapshot(v: &Value) -> Snapshot {
-    let being_copied: Option<Vec<String>> = v.get("beingCopiedSegmentIds").map(ids);
+/// The vector as a snapshot. `presume`: leave `copyInProgress` unset so that tierlens presumes
+/// which upload is in flight; otherwise mark the ids in `beingCopiedSegmentIds` (none when
+/// absent: the Kafka test had no upload in flight) as in flight and every other
+/// `COPY_SEGMENT_STARTED` segment as not.
+fn cleanup_snapshot(v: &Value, presume: bool) -> Snapshot {
+    let being_copied: Vec<String> = v.get("beingCopiedSegmentIds").map(ids).unwrap_or_default();
     let segments = v["segments"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| {
-            let cip = being_copied.as_ref().and_then(|b| {
-                let copying = s["state"] == "COPY_SEGMENT_STARTED";
-                let listed = b.iter().any(|id| s["id"] == id.as_str());
+            let listed = being_copied.iter().any(|id| s["id"] == id.as_str());
+            let copying = s["state"] == "COPY_SEGMENT_STARTED";
+            let cip = if presume && !listed {
+                None
+            } else {
                 (copying || listed).then_some(listed)
-            });
+            };
             segment(s, cip)
         })
         .collect();
@@ -113,7 +119,9 @@ fn cleanup_snapshot(v: &Value) -> Snapshot {
 
 fn run_remote_cleanup(v: &Value) -> usize {
     let name = v["name"].as_str().unwrap();
-    let snap = cleanup_snapshot(v);
+    let snap = cleanup_snapshot(v, false);
+    // tierlens's in-flight presumption (newest upload) must give the same answers.
+    let presumed = cleanup_snapshot(v, true);
     let now = i(&v["nowMs"]);
     let by_profile = v["expectedByProfile"].as_object().unwrap();
     assert!(!by_profile.is_empty(), "{name}: no profile");
@@ -133,6 +141,11 @@ fn run_remote_cleanup(v: &Value) -> usize {
             fast.summary(),
             PlanIndex::build(&snap, profile).summary(&policy, now),
             "{name} [{label}]: summary"
+        );
+        assert_eq!(
+            reference::plan(&presumed, &policy, now),
+            plan,
+            "{name} [{label}]: presuming the upload in flight changes the outcome"
         );
         let p = &plan.partitions[0];
         let got: Vec<String> = p.deletions.iter().map(|d| d.id.clone()).collect();

@@ -284,7 +284,6 @@ pub struct PlanIndex {
     seq_kind: Vec<u8>,
     // Candidates.
     c_seq_pos: Vec<u32>,
-    c_ts: Vec<i64>,
     /// Per candidate `[running max of maxTimestampMs, prefix sum of sizes, maxTimestampMs,
     /// log start offset candidate]` (the last: running max of `endOffset + 1`, or the
     /// candidate's own, by the profile's rule). One record so that a search and the reads at
@@ -379,7 +378,6 @@ impl PlanIndex {
             seq_seg: Vec::with_capacity(nseg),
             seq_kind: Vec::with_capacity(nseg),
             c_seq_pos: Vec::with_capacity(nseg),
-            c_ts: Vec::with_capacity(nseg),
             c_rec: Vec::with_capacity(nseg),
             c_pmetric: Vec::with_capacity(nseg),
             nm_idx: Vec::new(),
@@ -420,7 +418,6 @@ impl PlanIndex {
         self.seq_seg.shrink_to_fit();
         self.seq_kind.shrink_to_fit();
         self.c_seq_pos.shrink_to_fit();
-        self.c_ts.shrink_to_fit();
         self.c_rec.shrink_to_fit();
         self.c_pmetric.shrink_to_fit();
         self.nm_idx.shrink_to_fit();
@@ -528,7 +525,7 @@ impl PlanIndex {
         part.metric_is_size = true;
         part.nm_lo = self.nm_idx.len();
         let mut nm_sum = 0i64;
-        part.cand_lo = self.c_ts.len();
+        part.cand_lo = self.c_rec.len();
         part.ad_lo = self.ad_pos.len();
         part.in_flight_pos = usize::MAX;
         let (mut psum, mut pmetric, mut pmax_ts, mut pmax_end1) = (0i64, 0i64, i64::MIN, i64::MIN);
@@ -557,14 +554,14 @@ impl PlanIndex {
             match kind {
                 KIND_IN_FLIGHT if part.in_flight_pos == usize::MAX => {
                     part.in_flight_pos = pos;
-                    part.cands_before_in_flight = self.c_ts.len() - part.cand_lo;
+                    part.cands_before_in_flight = self.c_rec.len() - part.cand_lo;
                 }
                 KIND_RETRY | KIND_LSO_BREACH => {
                     ad_sum = ad_sum.saturating_add(s.size_bytes);
                     ad_metric = ad_metric.saturating_add(if m { s.size_bytes } else { 0 });
                     self.ad_pos.push(pos as u32);
                     self.ad_cands_before
-                        .push((self.c_ts.len() - part.cand_lo) as u32);
+                        .push((self.c_rec.len() - part.cand_lo) as u32);
                     self.ad_psum.push(ad_sum);
                     self.ad_pmetric.push(ad_metric);
                 }
@@ -584,7 +581,6 @@ impl PlanIndex {
                     let end1 = s.end_offset.saturating_add(1);
                     pmax_end1 = pmax_end1.max(end1);
                     self.c_seq_pos.push(pos as u32);
-                    self.c_ts.push(s.max_timestamp_ms);
                     self.c_size.push(s.size_bytes);
                     let lso_cand = match rules.log_start_offset_rule {
                         LogStartOffsetRule::MaxEndOffset => pmax_end1,
@@ -597,7 +593,7 @@ impl PlanIndex {
                         part.metric_is_size = false;
                         nm_sum = nm_sum.saturating_add(s.size_bytes);
                         self.nm_idx
-                            .push((self.c_ts.len() - 1 - part.cand_lo) as u32);
+                            .push((self.c_rec.len() - 1 - part.cand_lo) as u32);
                         self.nm_psum.push(nm_sum);
                     }
                 }
@@ -605,7 +601,7 @@ impl PlanIndex {
             }
         }
         part.seq_len = keys.len();
-        part.cand_len = self.c_ts.len() - part.cand_lo;
+        part.cand_len = self.c_rec.len() - part.cand_lo;
         part.ad_len = self.ad_pos.len() - part.ad_lo;
         part.nm_len = self.nm_idx.len() - part.nm_lo;
         part.ad_before_in_flight =
@@ -619,7 +615,7 @@ impl PlanIndex {
             part.slow = true;
         }
         let (clo, clen) = (part.cand_lo, part.cand_len);
-        part.cand_rm = self.rm_store.build(clen, |i| self.c_ts[clo + i]);
+        part.cand_rm = self.rm_store.build(clen, |i| self.c_rec[clo + i][R_TS]);
         part.samp_lo = self.s_pmax_ts.len();
         for c in (0..part.cand_len).step_by(SAMPLE) {
             let last = part.cand_lo + (c + SAMPLE).min(part.cand_len) - 1;
@@ -747,11 +743,11 @@ impl PlanIndex {
         let m = part.cand_len;
         let strict = self.rules.time_breach_strict;
         if part.slow {
-            let ts = &self.c_ts[lo..lo + m];
+            let rec = &self.c_rec[lo..lo + m];
             let sizes = &self.c_size[lo..lo + m];
             let mut r = size_breach.unwrap_or(0);
             for k in 0..m {
-                if time_breached(ts[k], cleanup_until, strict) {
+                if time_breached(rec[k][R_TS], cleanup_until, strict) {
                     r = r.saturating_sub(sizes[k]).max(0);
                 } else if size_breach.is_some() && r > 0 && r.saturating_sub(sizes[k]) >= 0 {
                     r = r.saturating_sub(sizes[k]);
@@ -1244,7 +1240,8 @@ impl PlanIndex {
                 KIND_RETRY => push(&mut out, local, DeletionReason::Retry),
                 KIND_LSO_BREACH => push(&mut out, local, DeletionReason::LogStartOffset),
                 KIND_CANDIDATE => {
-                    let reason = if time_breached(self.c_ts[part.cand_lo + cand], cu, strict) {
+                    let reason = if time_breached(self.c_rec[part.cand_lo + cand][R_TS], cu, strict)
+                    {
                         DeletionReason::RetentionMs
                     } else {
                         DeletionReason::RetentionBytes

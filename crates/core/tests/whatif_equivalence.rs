@@ -4,9 +4,11 @@
 //! random log start / end offsets) and random policies and `now`.
 
 use proptest::prelude::*;
+use tierlens_core::explain::explain_segment;
 use tierlens_core::model::*;
 use tierlens_core::profile::KafkaVersion;
 use tierlens_core::retention::{reference, PlanIndex, Policy};
+use tierlens_core::size::sizes;
 
 fn state() -> impl Strategy<Value = SegmentState> {
     prop_oneof![
@@ -276,6 +278,26 @@ proptest! {
                 let del: i64 = p.deletions.iter().map(|d| d.size_bytes).sum();
                 prop_assert_eq!(p.bytes_freed, del);
                 prop_assert!(p.log_start_offset_after >= p.log_start_offset_before);
+            }
+            // The size report and the plan agree on the starting sizes.
+            let report = sizes(&snap, profile);
+            for (s, p) in report.partitions.iter().zip(&want.partitions) {
+                prop_assert_eq!(s.sizes.remote_log_size_bytes, p.remote_log_size_bytes);
+                prop_assert_eq!(s.sizes.remote_log_metadata_count, p.remote_log_metadata_count);
+                prop_assert_eq!(s.sizes.retention_size_bytes, p.retention_size_bytes);
+            }
+            // Every segment gets an explanation whose verdict matches the plan.
+            for t in &snap.topics {
+                for part in &t.partitions {
+                    let pp = want.partition(&t.name, part.partition).unwrap();
+                    for i in 0..part.segments.len() {
+                        let e = explain_segment(&snap, &want, &t.name, part.partition, i).unwrap();
+                        let is_deleted = pp.deletions.iter().any(|d| d.segment_index == i);
+                        prop_assert_eq!(e.deleted, is_deleted, "{}", e.text);
+                        prop_assert!(e.text.starts_with(if is_deleted { "deleted: " } else { "kept: " })
+                            || e.text.starts_with("gone: "), "{}", e.text);
+                    }
+                }
             }
         }
     }

@@ -302,3 +302,43 @@ proptest! {
         }
     }
 }
+
+/// A realistic synthetic cluster (leader changes, dangling uploads, retried deletes, uploads in
+/// flight, local data) under a grid of policies and instants.
+#[test]
+fn index_equals_reference_on_a_synthetic_cluster() {
+    use tierlens_core::synth::{snapshot as synth, SynthSpec};
+    let spec = SynthSpec {
+        topics: 3,
+        partitions_per_topic: 4,
+        segments_per_partition: 120,
+        seed: 7,
+        ..SynthSpec::default()
+    };
+    let snap = synth(&spec);
+    let hour = 3_600_000i64;
+    let mut checked = 0;
+    for profile in KafkaVersion::ALL {
+        let ix = PlanIndex::build(&snap, profile);
+        for (ms, bytes) in [
+            (-1, -1),
+            (24 * hour, -1),
+            (-1, 60i64 << 30),
+            (72 * hour, 90 << 30),
+            (0, 0),
+        ] {
+            for now in [spec.now_ms, spec.now_ms + 48 * hour] {
+                let mut policy = Policy::new(profile);
+                for t in &snap.topics {
+                    policy.set(&t.name, ConfigKey::RetentionMs, ms);
+                    policy.set(&t.name, ConfigKey::RetentionBytes, bytes);
+                }
+                let want = reference::plan(&snap, &policy, now);
+                assert_eq!(ix.plan(&policy, now), want, "{profile} {ms} {bytes} {now}");
+                assert_eq!(ix.summary(&policy, now), want.summary());
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 6 * 5 * 2);
+}

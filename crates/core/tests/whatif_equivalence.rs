@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use tierlens_core::explain::explain_segment;
 use tierlens_core::model::*;
 use tierlens_core::profile::KafkaVersion;
-use tierlens_core::retention::{reference, PlanIndex, Policy};
+use tierlens_core::retention::{reference, PlanIndex, Policy, WalkStopCause};
 use tierlens_core::size::sizes;
 
 fn state() -> impl Strategy<Value = SegmentState> {
@@ -318,6 +318,7 @@ fn index_equals_reference_on_a_synthetic_cluster() {
     let snap = synth(&spec);
     let hour = 3_600_000i64;
     let mut checked = 0;
+    let (mut deleted, mut stopped_by_upload) = (0u64, 0usize);
     for profile in KafkaVersion::ALL {
         let ix = PlanIndex::build(&snap, profile);
         for (ms, bytes) in [
@@ -336,9 +337,24 @@ fn index_equals_reference_on_a_synthetic_cluster() {
                 let want = reference::plan(&snap, &policy, now);
                 assert_eq!(ix.plan(&policy, now), want, "{profile} {ms} {bytes} {now}");
                 assert_eq!(ix.summary(&policy, now), want.summary());
+                deleted += want.totals.segments_deleted;
+                stopped_by_upload += want
+                    .partitions
+                    .iter()
+                    .filter(|p| {
+                        p.walk_stop
+                            .as_ref()
+                            .is_some_and(|w| w.cause == WalkStopCause::UploadInProgress)
+                    })
+                    .count();
                 checked += 1;
             }
         }
     }
     assert_eq!(checked, 6 * 5 * 2);
+    assert!(deleted > 1000, "the grid deletes: {deleted}");
+    assert!(
+        stopped_by_upload > 0,
+        "some walks stop at the upload in flight"
+    );
 }

@@ -13,10 +13,13 @@
 
 pub mod demo;
 pub mod explain;
+pub mod export;
+pub mod findings;
 pub mod ingest;
 pub mod lineage;
 pub mod model;
 pub mod profile;
+pub mod scale;
 pub mod retention;
 pub mod size;
 pub mod synth;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use tierlens_charts::{
     segment_timeline, to_option_json, TimelineAxis, TimelineMarks, TimelineSegment,
 };
-// XEXPLAIN use tierlens_core::explain::explain_partition;
+use tierlens_core::explain::explain_in_partition;
 use tierlens_core::units::{format_bytes, format_timestamp_utc};
 use tierlens_core::{filter_empty_epochs, Segment};
 
@@ -48,50 +48,55 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
     let rows = {
         let topic = topic.clone();
         Memo::new(move |_| {
-            let now = d.now_ms.get();
-            d.snapshot.with(|s| {
-                d.proposed_plan.with(|plan| {
-                    let (Some(s), Some(plan)) = (s, plan) else {
-                        return Vec::new();
-                    };
-                    let Some(t) = s.topic(&topic) else {
-                        return Vec::new();
-                    };
-                    let Some(p) = t.partitions.iter().find(|p| p.partition == partition) else {
-                        return Vec::new();
-                    };
-                    let Some(pp) = plan
-                        .partitions
-                        .iter()
-                        .find(|pp| pp.topic == topic && pp.partition == partition)
-                    else {
-                        return Vec::new();
-                    };
-                    let deleted: HashMap<usize, &'static str> = pp
-                        .deletions
-                        .iter()
-                        .map(|x| (x.segment_index, x.reason.as_str()))
-                        .collect();
-                    let explanations: Vec<String> = {
-                        let _ = (now, p);
-                        Vec::new()
-                    }; // XEXPLAIN
-                    p.segments
-                        .iter()
-                        .enumerate()
-                        .map(|(i, g)| SegmentRow {
-                            index: i,
-                            id: g.id.clone(),
-                            start_offset: g.start_offset,
-                            end_offset: g.end_offset,
-                            size_bytes: g.size_bytes,
-                            max_timestamp_ms: g.max_timestamp_ms,
-                            state: g.state.as_str(),
-                            epochs: epochs_text(g),
-                            deleted_by: deleted.get(&i).copied(),
-                            explanation: explanations.get(i).cloned().unwrap_or_default(),
-                        })
-                        .collect()
+            crate::perf::phase("segment rows", || {
+                d.snapshot.with(|s| {
+                    d.proposed_plan.with(|plan| {
+                        let (Some(s), Some(plan)) = (s, plan) else {
+                            return Vec::new();
+                        };
+                        let Some(t) = s.topic(&topic) else {
+                            return Vec::new();
+                        };
+                        let Some(p) = t.partitions.iter().find(|p| p.partition == partition) else {
+                            return Vec::new();
+                        };
+                        let Some(pp) = plan
+                            .partitions
+                            .iter()
+                            .find(|pp| pp.topic == topic && pp.partition == partition)
+                        else {
+                            return Vec::new();
+                        };
+                        let deleted: HashMap<usize, &'static str> = pp
+                            .deletions
+                            .iter()
+                            .map(|x| (x.segment_index, x.reason.as_str()))
+                            .collect();
+                        // The engine's sentence for every segment (the plan already says which go).
+                        let explanations: Vec<String> = (0..p.segments.len())
+                            .map(|i| {
+                                explain_in_partition(plan, pp, p, i)
+                                    .map(|e| e.text)
+                                    .unwrap_or_default()
+                            })
+                            .collect();
+                        p.segments
+                            .iter()
+                            .enumerate()
+                            .map(|(i, g)| SegmentRow {
+                                index: i,
+                                id: g.id.clone(),
+                                start_offset: g.start_offset,
+                                end_offset: g.end_offset,
+                                size_bytes: g.size_bytes,
+                                max_timestamp_ms: g.max_timestamp_ms,
+                                state: g.state.as_str(),
+                                epochs: epochs_text(g),
+                                deleted_by: deleted.get(&i).copied(),
+                                explanation: explanations.get(i).cloned().unwrap_or_default(),
+                            })
+                            .collect()
+                    })
                 })
             })
         })

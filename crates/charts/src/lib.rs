@@ -1,6 +1,7 @@
 //! tierlens-charts: ECharts options for the tierlens dashboard, built natively.
 //!
-//! Plain view-model structs in, [`charming::Chart`] out; no browser types, no engine types, so
+//! Plain view-model structs in, [`charming::Chart`] (or, where charming lacks a field, the
+//! option as JSON) out; no browser types, no engine types, so
 //! every chart is tested with plain `cargo test`. The app never hands a `Chart` to ECharts
 //! directly: it calls [`to_option_json`], which is the one way out of this crate.
 //!
@@ -24,7 +25,7 @@
 //! # Updates
 //!
 //! Each chart kind always has the same number of series, whatever the data (empty included):
-//! [`bytes_per_topic`] 2, [`top_partitions`] 1, [`segment_timeline`] 20 (see
+//! [`bytes_per_topic`] 2, [`top_partitions`] 1, [`segment_timeline`] 32 (see
 //! [`TIMELINE_SERIES_COUNT`]). The app may update a chart with `setOption` on the same instance.
 //!
 //! Times are shown in UTC everywhere ([`to_option_json`] sets `useUTC`), like
@@ -40,16 +41,18 @@ pub use timeline::{
     MARKS_LIMIT, MAX_TRACKS, OTHER_STATE, TIMELINE_CATEGORIES, TIMELINE_SERIES_COUNT,
 };
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// The ECharts option for `chart` as JSON text, with every tooltip in richText mode and
-/// `useUTC` set. This is the API the app passes to `setOption`.
-pub fn to_option_json(chart: &Chart) -> String {
+/// The ECharts option for `chart` (a [`Chart`], or an option a builder already made, such as
+/// [`segment_timeline`]'s) as JSON text, with every tooltip in richText mode and `useUTC` set.
+/// This is the API the app passes to `setOption`.
+pub fn to_option_json(chart: &impl Serialize) -> String {
     to_option_value(chart).to_string()
 }
 
-/// [`to_option_json`] before stringification.
-pub fn to_option_value(chart: &Chart) -> Value {
+/// [`to_option_json`] before stringification. Applying it twice changes nothing.
+pub fn to_option_value(chart: &impl Serialize) -> Value {
     let mut v = match serde_json::to_value(chart) {
         Ok(v @ Value::Object(_)) => v,
         // Cannot happen for charming's types; an empty option is still a valid one.

@@ -12,18 +12,23 @@
 //!    to `[end, row]` followed by a `"-"` point; with `connectNulls: false` ECharts breaks the
 //!    line there, so one series holds any number of disjoint bars. Segments alternate between
 //!    the two layers along their row and the second is a lighter tint, so touching segments
-//!    stay apart at any zoom. ECharts skips polyline pieces shorter than about 0.7 px, so both
-//!    ends also carry a narrow tick symbol (a `path://` whose bounding box is square but whose
-//!    filled part is a thin bar): a segment narrower than a pixel at the current zoom still
-//!    shows, and an overview of thousands of segments is a solid band, not an empty chart.
-//! 2. **A hover layer** (`scatter`, invisible symbols): line bodies do not trigger item
-//!    tooltips, so each segment gets three invisible square targets at its start, middle and
-//!    end whose data `name` is the tooltip text; the tooltip is the template `{b}`. The bar
-//!    layers carry no text, so the option holds each tooltip three times, not more.
+//!    stay apart at any zoom.
+//! 2. **Two tick layers** (`scatter`, `silent`, large mode), one per bar layer: ECharts skips
+//!    polyline pieces shorter than about 0.7 px, so both ends of every segment carry a narrow
+//!    tick (a `path://` whose bounding box is square but whose filled part is a thin bar): a
+//!    segment narrower than a pixel at the current zoom still shows, and an overview of
+//!    thousands of segments is a solid band, not an empty chart.
+//! 3. **A hover layer** (`scatter`, invisible symbols, large mode): line bodies do not trigger
+//!    item tooltips, so each segment gets three invisible square targets at its start, middle
+//!    and end whose data `name` is the tooltip text; the tooltip is the template `{b}`. The bar
+//!    and tick layers carry no text, so the option holds each tooltip three times, not more.
 //!
-//! Checked in headless Chromium with the bundled ECharts 5.6 (render, hover, zoom, light and
-//! dark): `setOption` with 3 000 segments takes about 0.8 s on a busy two-core machine, half of
-//! it the hover layer. There is no sampling (it would move bar ends) and no animation.
+//! ECharts' large mode draws all the symbols of a scatter series as one path and hit-tests
+//! them by data index, instead of one canvas element per symbol. charming's `Scatter` cannot
+//! say `large`, `silent` or `z`, so those series are written as JSON here. Measured in headless
+//! Chromium on the demo's `orders-0` (124 segments, 2 cores): `setOption` of the whole option
+//! took a median 19 ms with per-symbol layers and 8.5 ms in large mode. There is no sampling (it
+//! would move bar ends) and no animation.
 //!
 //! Rows: one per leader epoch (ascending from the bottom). Segments of one epoch that overlap
 //! (a re-uploaded or orphaned copy of the same offsets) go to extra rows `epoch N (2)` …, at
@@ -34,14 +39,15 @@ use crate::{palette, plain_text, Palette};
 use charming::component::{
     Axis, DataZoom, DataZoomType, FilterMode, Grid, Legend, LegendItem, LegendType,
 };
-use charming::datatype::{CompositeValue, DataPoint, DataPointItem};
+use charming::datatype::{CompositeValue, DataPoint};
 use charming::element::{
     AxisLabel, AxisType, Emphasis, Formatter, ItemStyle, Label, LabelPosition, LineStyle,
     LineStyleType, MarkLine, MarkLineData, MarkLineVariant, NameLocation, SplitLine, Symbol,
     TextStyle, Tooltip, Trigger,
 };
-use charming::series::{Line, Scatter};
+use charming::series::Line;
 use charming::Chart;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Legend name of the segments the plan deletes, whatever their state.
@@ -65,9 +71,9 @@ pub const TIMELINE_CATEGORIES: [&str; 6] = [
 ];
 
 /// Number of series of [`segment_timeline`], whatever the data: for each of
-/// [`TIMELINE_CATEGORIES`] two bar layers, then one hover layer per category, then
-/// [`MARKS_LIMIT`] and [`MARKS_CONTEXT`].
-pub const TIMELINE_SERIES_COUNT: usize = 3 * TIMELINE_CATEGORIES.len() + 2;
+/// [`TIMELINE_CATEGORIES`] two bar layers, then their two tick layers, then one hover layer per
+/// category, then [`MARKS_LIMIT`] and [`MARKS_CONTEXT`].
+pub const TIMELINE_SERIES_COUNT: usize = 5 * TIMELINE_CATEGORIES.len() + 2;
 
 /// Drawing priority of each category (higher is drawn over lower): finished deletions lowest,
 /// the plan's deletions on top.
@@ -124,17 +130,18 @@ pub enum TimelineAxis {
     Offset,
 }
 
-/// The segment timeline (see the module docs for the encoding): always
-/// [`TIMELINE_SERIES_COUNT`] series, coloured by state, [`DELETED_BY_PLAN`] over everything
-/// else; the deletion boundary (retention cut-off on the time axis, log start offset on the
-/// offset axis) and the context marks (epoch boundaries, and "now" on the time axis) as
-/// labelled vertical lines; `dataZoom` (wheel/drag inside, slider below) on the x axis.
+/// The segment timeline as an ECharts option (see the module docs for the encoding; already
+/// through [`crate::to_option_value`]): always [`TIMELINE_SERIES_COUNT`] series, coloured by
+/// state, [`DELETED_BY_PLAN`] over everything else; the deletion boundary (retention cut-off on
+/// the time axis, log start offset on the offset axis) and the context marks (epoch boundaries,
+/// and "now" on the time axis) as labelled vertical lines; `dataZoom` (wheel/drag inside, slider
+/// below) on the x axis.
 pub fn segment_timeline(
     segs: &[TimelineSegment],
     marks: &TimelineMarks,
     axis: TimelineAxis,
     dark: bool,
-) -> Chart {
+) -> Value {
     let p = palette(dark);
     let span = |s: &TimelineSegment| -> (i64, i64) {
         match axis {
@@ -151,9 +158,10 @@ pub fn segment_timeline(
         .clamp(3.0, 14.0)
         .round();
 
-    // bars[2 * category + parity]: parity alternates along each row.
+    // bars[2 * category + parity] (parity alternates along each row) and their ends as ticks.
     let mut bars: [Vec<DataPoint>; 12] = Default::default();
-    let mut hover: [Vec<DataPoint>; 6] = Default::default();
+    let mut ticks: [Vec<Value>; 12] = Default::default();
+    let mut hover: [Vec<Value>; 6] = Default::default();
     for (s, &(row, parity)) in segs.iter().zip(&rows) {
         let (x0, x1) = span(s);
         let cat = category(s);
@@ -162,6 +170,7 @@ pub fn segment_timeline(
         b.push(at(x0).into());
         b.push(at(x1).into());
         b.push(DataPoint::from("-"));
+        ticks[2 * cat + parity].extend([json!([x0, row]), json!([x1, row])]);
         let name = plain_text(if s.tip.trim().is_empty() {
             &s.id
         } else {
@@ -169,7 +178,7 @@ pub fn segment_timeline(
         });
         let mid = ((i128::from(x0) + i128::from(x1)) / 2) as i64;
         for x in [x0, mid, x1] {
-            hover[cat].push(DataPointItem::new(at(x)).name(name.clone()).into());
+            hover[cat].push(json!({ "name": name, "value": [x, row] }));
         }
     }
 
@@ -196,11 +205,29 @@ pub fn segment_timeline(
             Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
         });
 
-    let mut context: Vec<MarkLineData> = marks
-        .epoch_boundaries
-        .iter()
-        .filter(|(_, v)| extent.is_some_and(|(lo, hi)| (lo..=hi).contains(v)))
-        .map(|&(e, v)| MarkLineData::new().name(format!("epoch {e}")).x_axis(v))
+    // Epochs that start at the same x (on the time axis, inside one segment) share one line
+    // and one label ("epochs 13, 14") instead of printing over each other.
+    let mut boundaries: Vec<(Vec<i32>, i64)> = Vec::new();
+    for &(e, v) in &marks.epoch_boundaries {
+        if !extent.is_some_and(|(lo, hi)| (lo..=hi).contains(&v)) {
+            continue;
+        }
+        match boundaries.last_mut() {
+            Some((epochs, at)) if *at == v => epochs.push(e),
+            _ => boundaries.push((vec![e], v)),
+        }
+    }
+    let mut context: Vec<MarkLineData> = boundaries
+        .into_iter()
+        .map(|(epochs, v)| {
+            let list = epochs.iter().map(i32::to_string).collect::<Vec<_>>();
+            let name = if list.len() == 1 {
+                format!("epoch {}", list[0])
+            } else {
+                format!("epochs {}", list.join(", "))
+            };
+            MarkLineData::new().name(name).x_axis(v)
+        })
         .collect();
     if let Some(now) = now_mark {
         context.push(MarkLineData::new().name("now").x_axis(now));
@@ -261,7 +288,7 @@ pub fn segment_timeline(
         .grid(
             Grid::new()
                 .left(8)
-                .right(24)
+                .right(48)
                 .top(36)
                 .bottom(64)
                 .contain_label(true),
@@ -287,50 +314,74 @@ pub fn segment_timeline(
                 .bottom(8)
                 .text_style(TextStyle::new().color(p.text)),
         );
-    for (i, points) in bars.into_iter().enumerate() {
-        let (cat, parity) = (i / 2, i % 2);
-        let colour = if parity == 0 {
+    let colour_of = |layer: usize| {
+        let (cat, parity) = (layer / 2, layer % 2);
+        if parity == 0 {
             colours[cat].to_string()
         } else {
             tint(colours[cat], 0.35)
-        };
+        }
+    };
+    for (layer, points) in bars.into_iter().enumerate() {
+        let colour = colour_of(layer);
         chart = chart.series(
             Line::new()
-                .name(TIMELINE_CATEGORIES[cat])
+                .name(TIMELINE_CATEGORIES[layer / 2])
                 .silent(true)
                 .connect_nulls(false)
-                .show_symbol(true)
-                .symbol(Symbol::Custom(TICK.into()))
-                .symbol_size(width)
+                .show_symbol(false)
                 .line_style(LineStyle::new().width(width).color(colour.as_str()))
                 .item_style(ItemStyle::new().color(colour.as_str()))
                 .emphasis(Emphasis::new().disabled(true))
-                .z(PRIORITY[cat])
+                .z(PRIORITY[layer / 2])
                 .data(points),
         );
     }
-    // Hover layers in drawing priority, so the pointer finds the segment that is drawn on top.
+    // Tick layers, then hover layers in drawing priority, so the pointer finds the segment
+    // that is drawn on top. Large mode keeps `setOption` cheap (see the module docs).
+    let mut scatters: Vec<Value> = ticks
+        .into_iter()
+        .enumerate()
+        .map(|(layer, points)| {
+            json!({
+                "type": "scatter",
+                "name": TIMELINE_CATEGORIES[layer / 2],
+                "silent": true,
+                "large": true,
+                "largeThreshold": 1,
+                "symbol": TICK,
+                "symbolSize": width,
+                "itemStyle": { "color": colour_of(layer) },
+                "z": PRIORITY[layer / 2],
+                "data": points,
+            })
+        })
+        .collect();
     let mut by_priority: Vec<usize> = (0..TIMELINE_CATEGORIES.len()).collect();
     by_priority.sort_by_key(|&c| PRIORITY[c]);
     let mut hover = hover.map(Some);
     for cat in by_priority {
-        chart = chart.series(
-            Scatter::new()
-                .name(TIMELINE_CATEGORIES[cat])
-                .symbol(Symbol::Rect)
-                .symbol_size(width.max(10.0))
-                .item_style(ItemStyle::new().color(colours[cat]).opacity(0))
-                .emphasis(Emphasis::new().disabled(true))
-                .data(hover[cat].take().unwrap_or_default()),
-        );
+        scatters.push(json!({
+            "type": "scatter",
+            "name": TIMELINE_CATEGORIES[cat],
+            "large": true,
+            "largeThreshold": 1,
+            "symbol": "rect",
+            "symbolSize": width.max(10.0),
+            "itemStyle": { "color": colours[cat], "opacity": 0 },
+            "emphasis": { "disabled": true },
+            "data": hover[cat].take().unwrap_or_default(),
+        }));
     }
-    chart
+    let chart = chart
         .series(mark_series(
             MARKS_LIMIT,
             limit,
             p.to_free,
             LineStyleType::Solid,
             2.0,
+            // At the foot of its line: epoch boundaries often sit at the same x, labelled on top.
+            LabelPosition::InsideStartTop,
             &p,
         ))
         .series(mark_series(
@@ -339,8 +390,16 @@ pub fn segment_timeline(
             p.context_mark,
             LineStyleType::Dashed,
             1.0,
+            LabelPosition::InsideEndTop,
             &p,
-        ))
+        ));
+    // Series order: bar layers, tick and hover layers, marks.
+    let mut option = crate::to_option_value(&chart);
+    if let Some(series) = option.get_mut("series").and_then(Value::as_array_mut) {
+        let at = series.len().saturating_sub(2);
+        series.splice(at..at, scatters);
+    }
+    option
 }
 
 /// A data-less, silent line series carrying vertical mark lines labelled with their names.
@@ -350,6 +409,7 @@ fn mark_series(
     colour: &str,
     style: LineStyleType,
     width: f64,
+    label_at: LabelPosition,
     p: &Palette,
 ) -> Line {
     Line::new()
@@ -365,7 +425,7 @@ fn mark_series(
                 .label(
                     Label::new()
                         .show(true)
-                        .position(LabelPosition::InsideEndTop)
+                        .position(label_at)
                         .formatter(Formatter::String("{b}".into()))
                         .color(p.text),
                 )

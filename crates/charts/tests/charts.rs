@@ -6,7 +6,7 @@ use tierlens_charts::*;
 const GIB: i64 = 1 << 30;
 const HOSTILE: &str = "<img src=x onerror=alert(1)>";
 
-fn option(chart: &Chart) -> Value {
+fn option(chart: &impl serde::Serialize) -> Value {
     let text = to_option_json(chart);
     serde_json::from_str(&text).expect("to_option_json returns JSON")
 }
@@ -85,16 +85,28 @@ fn three_segments() -> Vec<TimelineSegment> {
     ]
 }
 
-/// Series index of the bar layer (`parity` 0 or 1) and of the hover layer of a category.
+/// Series indexes of a category's bar layers (parity 0 and 1) and of its hover layer.
 fn layers(v: &Value, category: &str) -> (Vec<usize>, usize) {
     let s = series(v);
     let bars = (0..s.len())
         .filter(|&i| s[i]["name"] == category && s[i]["type"] == "line")
         .collect();
     let hover = (0..s.len())
-        .find(|&i| s[i]["name"] == category && s[i]["type"] == "scatter")
+        .find(|&i| s[i]["name"] == category && is_hover(&s[i]))
         .expect("hover layer");
     (bars, hover)
+}
+
+/// Series indexes of a category's tick layers (parity 0 and 1).
+fn tick_layers(v: &Value, category: &str) -> Vec<usize> {
+    let s = series(v);
+    (0..s.len())
+        .filter(|&i| s[i]["name"] == category && s[i]["type"] == "scatter" && !is_hover(&s[i]))
+        .collect()
+}
+
+fn is_hover(s: &Value) -> bool {
+    s["type"] == "scatter" && s["silent"] != true
 }
 
 fn mark_lines<'a>(v: &'a Value, name: &str) -> Vec<(&'a str, &'a Value)> {
@@ -264,10 +276,16 @@ fn timeline_series_count_is_stable() {
             .collect()
     };
     assert_eq!(types(&empty), types(&full));
-    // Every category has two bar layers and one hover layer.
+    // Every category has two bar layers, two tick layers and one hover layer.
     for c in TIMELINE_CATEGORIES {
         let (bars, _) = layers(&full, c);
         assert_eq!(bars.len(), 2, "{c}");
+        assert_eq!(tick_layers(&full, c).len(), 2, "{c}");
+    }
+    // Symbol layers use ECharts' large mode (one path per series, not one element per point).
+    for s in series(&full).iter().filter(|s| s["type"] == "scatter") {
+        assert_eq!(s["large"], true);
+        assert_eq!(s["largeThreshold"], 1);
     }
     let legend: Vec<&str> = full["legend"]["data"]
         .as_array()
@@ -296,6 +314,7 @@ fn timeline_time_axis_draws_each_segment_once() {
 
     // "a" is deleted by the plan: its own layer, whatever its state.
     let (bars, hover) = layers(&v, DELETED_BY_PLAN);
+    let bars_deleted = bars.clone();
     let s = series(&v);
     assert_eq!(
         s[bars[0]]["data"],
@@ -327,12 +346,25 @@ fn timeline_time_axis_draws_each_segment_once() {
     // Nothing else drew anything.
     let drawn: usize = s.iter().filter(|s| s["type"] == "line").map(data_len).sum();
     assert_eq!(drawn, 3 * 3);
-    let hovered: usize = s
+    let hovered: usize = s.iter().filter(|s| is_hover(s)).map(data_len).sum();
+    assert_eq!(hovered, 3 * 3);
+    // Both ends of every bar carry a tick in the bar's own layer and colour.
+    let ticks = tick_layers(&v, DELETED_BY_PLAN);
+    assert_eq!(
+        s[ticks[0]]["data"],
+        serde_json::json!([[1_000_000, 0], [1_009_000, 0]])
+    );
+    assert_eq!(
+        s[ticks[0]]["itemStyle"]["color"],
+        s[bars_deleted[0]]["lineStyle"]["color"]
+    );
+    assert_eq!(s[ticks[0]]["z"], s[bars_deleted[0]]["z"]);
+    let ticked: usize = s
         .iter()
-        .filter(|s| s["type"] == "scatter")
+        .filter(|s| s["type"] == "scatter" && !is_hover(s))
         .map(data_len)
         .sum();
-    assert_eq!(hovered, 3 * 3);
+    assert_eq!(ticked, 3 * 2);
 }
 
 #[test]
@@ -364,6 +396,32 @@ fn timeline_time_axis_marks() {
         .find(|s| s["name"] == MARKS_LIMIT)
         .unwrap();
     assert_eq!(limit["markLine"]["label"]["formatter"], "{b}");
+}
+
+#[test]
+fn timeline_epochs_starting_at_the_same_x_share_one_label() {
+    let mut m = marks();
+    m.epoch_boundaries = vec![
+        (0, 1_000_000),
+        (3, 1_020_000),
+        (4, 1_020_000),
+        (5, 1_025_000),
+    ];
+    let v = option(&segment_timeline(
+        &three_segments(),
+        &m,
+        TimelineAxis::Time,
+        false,
+    ));
+    assert_eq!(
+        mark_lines(&v, MARKS_CONTEXT),
+        [
+            ("epoch 0", &serde_json::json!(1_000_000)),
+            ("epochs 3, 4", &serde_json::json!(1_020_000)),
+            ("epoch 5", &serde_json::json!(1_025_000)),
+            ("now", &serde_json::json!(1_040_000)),
+        ]
+    );
 }
 
 #[test]
@@ -502,7 +560,7 @@ fn extreme_values_do_not_panic() {
 // every chart
 // ---------------------------------------------------------------------------------------------
 
-fn every_chart(text: &str) -> Vec<(&'static str, Chart)> {
+fn every_chart(text: &str) -> Vec<(&'static str, Value)> {
     let mut s = seg(text, 0, 9, text, 0);
     s.tip = format!("{text}\nsecond line");
     let mut d = s.clone();
@@ -512,25 +570,25 @@ fn every_chart(text: &str) -> Vec<(&'static str, Chart)> {
     vec![
         (
             "bytes_per_topic",
-            bytes_per_topic(
+            to_option_value(&bytes_per_topic(
                 &[TopicBar {
                     topic: text.into(),
                     remote_bytes: GIB,
                     bytes_to_free: 1,
                 }],
                 false,
-            ),
+            )),
         ),
         (
             "top_partitions",
-            top_partitions(
+            to_option_value(&top_partitions(
                 &[PartitionBar {
                     label: format!("{text}-0"),
                     remote_bytes: GIB,
                 }],
                 10,
                 true,
-            ),
+            )),
         ),
         (
             "segment_timeline time",
@@ -601,8 +659,8 @@ fn raw_js_markers_in_data_stay_inert_strings() {
 #[test]
 fn empty_inputs_give_valid_options() {
     let charts = [
-        bytes_per_topic(&[], false),
-        top_partitions(&[], 10, true),
+        to_option_value(&bytes_per_topic(&[], false)),
+        to_option_value(&top_partitions(&[], 10, true)),
         segment_timeline(&[], &TimelineMarks::default(), TimelineAxis::Time, false),
         segment_timeline(&[], &TimelineMarks::default(), TimelineAxis::Offset, true),
     ];

@@ -255,6 +255,37 @@ fn parse_plain(input: &str, s: &str) -> Option<Result<i64, UnitError>> {
     }
 }
 
+/// What both parsers share: empty input, plain integers with the special values, and a
+/// negative quantity with units (`-3d` is `Negative` when `3d` parses, else `not_a`). The rest
+/// goes to `with_units(s, trimmed)`.
+fn parse_quantity(
+    s: &str,
+    not_a: fn(String) -> UnitError,
+    with_units: fn(&str, &str) -> Result<i64, UnitError>,
+) -> Result<i64, UnitError> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(UnitError::Empty {
+            input: s.to_string(),
+        });
+    }
+    if let Some(r) = parse_plain(s, t) {
+        return r;
+    }
+    if let Some(rest) = t.strip_prefix('-') {
+        if rest.trim_start().starts_with('-') {
+            return Err(not_a(s.to_string()));
+        }
+        return match parse_quantity(rest, not_a, with_units) {
+            Ok(_) => Err(UnitError::Negative {
+                input: s.to_string(),
+            }),
+            Err(_) => Err(not_a(s.to_string())),
+        };
+    }
+    with_units(s, t)
+}
+
 fn duration_unit(unit: &str) -> Option<(u64, u8)> {
     // (size in ms, rank): ranks must strictly decrease from one component to the next.
     Some(match unit.to_ascii_lowercase().as_str() {
@@ -277,30 +308,18 @@ fn duration_unit(unit: &str) -> Option<(u64, u8)> {
 /// nearest millisecond. `-1` (unlimited) and `-2` (use `retention.ms`) are the only negative
 /// values accepted, and only as plain integers.
 pub fn parse_duration_ms(s: &str) -> Result<i64, UnitError> {
-    let t = s.trim();
+    parse_quantity(
+        s,
+        |input| UnitError::NotADuration { input },
+        duration_with_units,
+    )
+}
+
+/// `t` (trimmed, not a plain integer, not negative) with its units, e.g. `2d 12h`.
+fn duration_with_units(s: &str, t: &str) -> Result<i64, UnitError> {
     let not_a_duration = || UnitError::NotADuration {
         input: s.to_string(),
     };
-    if t.is_empty() {
-        return Err(UnitError::Empty {
-            input: s.to_string(),
-        });
-    }
-    if let Some(r) = parse_plain(s, t) {
-        return r;
-    }
-    if let Some(rest) = t.strip_prefix('-') {
-        // A negative with units: only say so if the rest is a valid duration.
-        if rest.trim_start().starts_with('-') {
-            return Err(not_a_duration());
-        }
-        return match parse_duration_ms(rest) {
-            Ok(_) => Err(UnitError::Negative {
-                input: s.to_string(),
-            }),
-            Err(_) => Err(not_a_duration()),
-        };
-    }
     let comps = components(t).ok_or_else(not_a_duration)?;
     // Every number needs a unit (a plain integer was handled above).
     if comps.is_empty() || comps.iter().any(|(_, unit)| unit.is_empty()) {
@@ -360,29 +379,14 @@ fn size_unit(unit: &str) -> Option<u64> {
 /// Fractions are rounded to the nearest byte (`1.1 KiB` = 1126). `-1` (unlimited) and `-2` (use
 /// `retention.bytes`) are the only negative values accepted, and only as plain integers.
 pub fn parse_bytes(s: &str) -> Result<i64, UnitError> {
-    let t = s.trim();
+    parse_quantity(s, |input| UnitError::NotASize { input }, size_with_units)
+}
+
+/// `t` (trimmed, not a plain integer, not negative) with its unit, e.g. `500 GiB`.
+fn size_with_units(s: &str, t: &str) -> Result<i64, UnitError> {
     let not_a_size = || UnitError::NotASize {
         input: s.to_string(),
     };
-    if t.is_empty() {
-        return Err(UnitError::Empty {
-            input: s.to_string(),
-        });
-    }
-    if let Some(r) = parse_plain(s, t) {
-        return r;
-    }
-    if let Some(rest) = t.strip_prefix('-') {
-        if rest.trim_start().starts_with('-') {
-            return Err(not_a_size());
-        }
-        return match parse_bytes(rest) {
-            Ok(_) => Err(UnitError::Negative {
-                input: s.to_string(),
-            }),
-            Err(_) => Err(not_a_size()),
-        };
-    }
     let comps = components(t).ok_or_else(not_a_size)?;
     let [(num, unit)] = comps.as_slice() else {
         return Err(not_a_size());

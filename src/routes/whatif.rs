@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use tierlens_core::export::{kafka_configs_command, plan_csv};
 use tierlens_core::retention::{PlanTotals, Policy};
 use tierlens_core::scale::{position_of, value_at, STEPS};
-use tierlens_core::units::{format_bytes, format_config_value, parse_config_value};
+use tierlens_core::units::{
+    format_bytes, format_config_value, format_config_value_exact, parse_config_value,
+};
 use tierlens_core::ConfigKey;
 
 #[component]
@@ -114,7 +116,7 @@ fn ConfigRow(key: ConfigKey, #[prop(into)] current: Signal<i64>) -> impl IntoVie
                     type="text"
                     data-testid=format!("input-{name}")
                     placeholder=if matches!(key, ConfigKey::RetentionMs | ConfigKey::LocalRetentionMs) { "7d, 36h, -1" } else { "500GiB, -1" }
-                    prop:value=move || proposed().to_string()
+                    prop:value=move || format_config_value_exact(key, proposed())
                     on:change=move |ev| {
                         let text = event_target_value(&ev);
                         match parse_config_value(key, &text) {

@@ -18,6 +18,8 @@ fn shell_quote(s: &str) -> String {
 }
 
 /// The command that applies `changes` to `topic`, or `None` when there is nothing to change.
+/// The broker is Kafka's documentation placeholder `localhost:9092` (a `<broker>` placeholder
+/// would be a shell redirection if pasted as is).
 pub fn kafka_configs_command(topic: &str, changes: &BTreeMap<ConfigKey, i64>) -> Option<String> {
     if changes.is_empty() {
         return None;
@@ -27,7 +29,7 @@ pub fn kafka_configs_command(topic: &str, changes: &BTreeMap<ConfigKey, i64>) ->
         .map(|(k, v)| format!("{}={v}", k.as_str()))
         .collect();
     Some(format!(
-        "kafka-configs.sh --bootstrap-server <broker:9092> --alter --entity-type topics --entity-name {} --add-config {}",
+        "kafka-configs.sh --bootstrap-server localhost:9092 --alter --entity-type topics --entity-name {} --add-config {}",
         shell_quote(topic),
         configs.join(",")
     ))
@@ -48,10 +50,12 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// The deletions of `plan` (only `topic`'s when given), one row per deleted segment.
+/// The deletions of `plan` (only `topic`'s when given), one row per deleted segment. Every row
+/// names the version profile and the `now` the plan was computed with, so a CSV handed on
+/// still says what it assumed.
 pub fn plan_csv(snapshot: &Snapshot, plan: &Plan, topic: Option<&str>) -> String {
     let mut out = String::from(
-        "topic,partition,segment_id,reason,start_offset,end_offset,size_bytes,max_timestamp_ms,state\n",
+        "topic,partition,segment_id,reason,start_offset,end_offset,size_bytes,max_timestamp_ms,state,kafka_profile,now_ms\n",
     );
     for pp in &plan.partitions {
         if topic.is_some_and(|t| t != pp.topic) {
@@ -68,7 +72,7 @@ pub fn plan_csv(snapshot: &Snapshot, plan: &Plan, topic: Option<&str>) -> String
             };
             let _ = writeln!(
                 out,
-                "{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{}",
                 csv_field(&pp.topic),
                 pp.partition,
                 csv_field(&d.id),
@@ -77,7 +81,9 @@ pub fn plan_csv(snapshot: &Snapshot, plan: &Plan, topic: Option<&str>) -> String
                 s.end_offset,
                 d.size_bytes,
                 s.max_timestamp_ms,
-                s.state
+                s.state,
+                plan.profile.label(),
+                plan.now_ms
             );
         }
     }
@@ -97,7 +103,7 @@ mod tests {
         c.insert(ConfigKey::RetentionBytes, -1);
         assert_eq!(
             kafka_configs_command("orders", &c).unwrap(),
-            "kafka-configs.sh --bootstrap-server <broker:9092> --alter --entity-type topics --entity-name orders --add-config retention.ms=86400000,retention.bytes=-1"
+            "kafka-configs.sh --bootstrap-server localhost:9092 --alter --entity-type topics --entity-name orders --add-config retention.ms=86400000,retention.bytes=-1"
         );
         assert_eq!(kafka_configs_command("orders", &BTreeMap::new()), None);
     }
@@ -132,5 +138,8 @@ mod tests {
         assert!(rows > 0);
         let orders = plan_csv(&s, &plan, Some("orders"));
         assert!(orders.lines().skip(1).all(|l| l.starts_with("orders,")));
+        let tail = format!(",{},{}", plan.profile.label(), plan.now_ms);
+        assert!(csv.lines().skip(1).all(|l| l.ends_with(&tail)), "{csv}");
+        assert!(csv.lines().all(|l| l.split(',').count() == 11));
     }
 }

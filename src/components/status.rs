@@ -39,6 +39,16 @@ pub fn StatusBanner() -> impl IntoView {
     }
 }
 
+/// "2 problems and 1 warning", leaving out a kind there is none of.
+fn counted(errors: usize, warnings: usize) -> String {
+    let n = |k: usize, one: &str| format!("{k} {one}{}", if k == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, w) => n(w, "warning"),
+        (e, 0) => n(e, "problem"),
+        (e, w) => format!("{} and {}", n(e, "problem"), n(w, "warning")),
+    }
+}
+
 /// Problems met while reading the current dataset (bad lines, dropped segments, overlaps).
 #[component]
 pub fn Problems() -> impl IntoView {
@@ -56,7 +66,7 @@ pub fn Problems() -> impl IntoView {
         Some(view! {
             <details class="panel problems" data-testid="problems">
                 <summary>
-                    {format!("{errors} problem(s) and {warnings} warning(s) while reading {}", ds.origin)}
+                    {format!("{} while reading {}", counted(errors, warnings), ds.origin)}
                 </summary>
                 <ul>
                     {shown.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}

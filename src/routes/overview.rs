@@ -98,7 +98,7 @@ fn Totals() -> impl IntoView {
                 <div class="label">"Next expiration run deletes"</div>
                 <div class="value">
                     <Count value=Signal::derive(move || plan_totals().segments_deleted as i64) testid="cluster-deleted-segment-count" />
-                    " segments"
+                    {move || if plan_totals().segments_deleted == 1 { " segment" } else { " segments" }}
                 </div>
                 <div class="sub">
                     "frees "

@@ -1,5 +1,6 @@
 //! Load another snapshot: a URL, a file, or pasted text (snapshot JSON or a formatter dump).
-use crate::state::{query, AppState, Source};
+use crate::components::num::counted;
+use crate::state::{query, AppState, LoadStatus, Source};
 use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
 
@@ -77,6 +78,41 @@ pub fn LoadPanel() -> impl IntoView {
                     </button>
                 </div>
             </div>
+            <PanelStatus />
         </details>
+    }
+}
+
+/// The outcome of the last load, next to the controls that started it (the banner at the top
+/// of the page is out of sight when the user is down here).
+#[component]
+fn PanelStatus() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || match state.status.get() {
+        LoadStatus::Loading(what) => {
+            view! { <p class="muted">"Loading " {what} "…"</p> }.into_any()
+        }
+        LoadStatus::Failed(err) => view! {
+            <p class="field-error" data-testid="load-panel-error">
+                "Could not load: " {err.to_string()} " The data shown above is unchanged."
+            </p>
+        }
+        .into_any(),
+        LoadStatus::Idle => state
+            .dataset
+            .with(|d| {
+                d.as_ref().map(|d| {
+                    let s = &d.loaded.snapshot;
+                    format!(
+                        "Showing {}: {} in {} of {}.",
+                        d.origin,
+                        counted(s.segment_count(), "segment"),
+                        counted(s.partition_count(), "partition"),
+                        counted(s.topics.len(), "topic")
+                    )
+                })
+            })
+            .map(|text| view! { <p class="muted" data-testid="load-panel-status">{text}</p> })
+            .into_any(),
     }
 }

@@ -3,6 +3,12 @@ use crate::state::Settings;
 use leptos::prelude::*;
 use tierlens_core::units::{format_bytes, format_duration_ms, format_timestamp_utc};
 
+/// `n` and the word, plural unless `n` is 1: "1 topic", "3 topics", "1,234 segments".
+pub fn counted(n: usize, word: &str) -> String {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    format!("{} {word}{}", group(n), if n == 1 { "" } else { "s" })
+}
+
 /// Bytes as GiB/TiB with two decimals; the tooltip and `data-bytes` hold the exact count.
 #[component]
 pub fn Bytes(

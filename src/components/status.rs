@@ -1,4 +1,5 @@
 //! What the app is doing and what went wrong, in words.
+use crate::components::num::counted;
 use crate::state::{AppState, LoadStatus};
 use leptos::prelude::*;
 
@@ -40,12 +41,11 @@ pub fn StatusBanner() -> impl IntoView {
 }
 
 /// "2 problems and 1 warning", leaving out a kind there is none of.
-fn counted(errors: usize, warnings: usize) -> String {
-    let n = |k: usize, one: &str| format!("{k} {one}{}", if k == 1 { "" } else { "s" });
+fn problems_and_warnings(errors: usize, warnings: usize) -> String {
     match (errors, warnings) {
-        (0, w) => n(w, "warning"),
-        (e, 0) => n(e, "problem"),
-        (e, w) => format!("{} and {}", n(e, "problem"), n(w, "warning")),
+        (0, w) => counted(w, "warning"),
+        (e, 0) => counted(e, "problem"),
+        (e, w) => format!("{} and {}", counted(e, "problem"), counted(w, "warning")),
     }
 }
 
@@ -66,7 +66,7 @@ pub fn Problems() -> impl IntoView {
         Some(view! {
             <details class="panel problems" data-testid="problems">
                 <summary>
-                    {format!("{} while reading {}", counted(errors, warnings), ds.origin)}
+                    {format!("{} while reading {}", problems_and_warnings(errors, warnings), ds.origin)}
                 </summary>
                 <ul>
                     {shown.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}

@@ -83,6 +83,8 @@ await test('a pasted formatter dump gives its segments and states', async (page)
   const plan = cli('plan', 'tests/data/formatter-10-lines.txt', '--now', '1764000600000', '--json');
   assertEq(await bytesOf(page, 'remote-size-total'), planTotals(plan).remote, 'remote size of the dump');
   assertEq(planTotals(plan).remote, 1000 + 2000 + 500 + 800, 'hand-worked metric size');
+  assertEq(await page.textContent('[data-testid="load-panel-status"]'),
+    'Showing pasted text: 5 segments in 2 partitions of 1 topic.', 'the load panel says what is shown');
   const states = await page.$$eval('table.by-state tbody tr', (rows) =>
     Object.fromEntries(rows.map((r) => [r.cells[0].textContent.trim(), Number(r.cells[1].querySelector('[data-count]').dataset.count)])));
   assertEq(JSON.stringify(states), JSON.stringify({
@@ -100,6 +102,9 @@ await test('bad input shows a specific error and keeps the loaded data', async (
   const msg = await page.textContent('[data-testid="load-error"]');
   assert(/not valid JSON at line 1, column \d+/.test(msg), `JSON error names the place: ${msg}`);
   assert(msg.includes('previously loaded data is still shown'), 'says the data was kept');
+  // The same error next to the controls the user just used.
+  const near = await page.textContent('[data-testid="load-panel-error"]');
+  assert(/not valid JSON at line 1, column \d+/.test(near) && near.includes('unchanged'), `error in the load panel: ${near}`);
   assertEq(await bytesOf(page, 'remote-size-total'), demoTotals.remote, 'demo totals still shown');
 
   await page.fill('[data-testid="paste-input"]', '{"format": "tierlens-snapshot", "version": 7, "capturedAtMs": 1, "topics": []}');

@@ -88,13 +88,14 @@ pub fn LoadPanel() -> impl IntoView {
 #[component]
 fn PanelStatus() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || match state.status.get() {
+    move || {
+        match state.status.get() {
         LoadStatus::Loading(what) => {
             view! { <p class="muted">"Loading " {what} "…"</p> }.into_any()
         }
         LoadStatus::Failed(err) => view! {
             <p class="field-error" data-testid="load-panel-error">
-                "Could not load: " {err.to_string()} " The data shown above is unchanged."
+                {format!("Could not load {}. The data shown above is unchanged.", err.to_string().trim_end_matches('.'))}
             </p>
         }
         .into_any(),
@@ -114,5 +115,6 @@ fn PanelStatus() -> impl IntoView {
             })
             .map(|text| view! { <p class="muted" data-testid="load-panel-status">{text}</p> })
             .into_any(),
+    }
     }
 }

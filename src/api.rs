@@ -2,16 +2,19 @@
 //! Each returns a typed [`ApiError`] or the parsed data; nothing here touches the DOM tree.
 
 use std::sync::Arc;
-use tierlens_core::{load, LoadError, Loaded};
+use tierlens_core::{load, LoadError, Loaded, Problem, Snapshot};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// A loaded snapshot together with where it came from.
+/// A loaded snapshot together with where it came from. The snapshot is shared (never copied)
+/// with everything computed from it: it can be hundreds of megabytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
     /// What the user loaded: a URL, a file name or "pasted text".
     pub origin: String,
-    pub loaded: Loaded,
+    pub snapshot: Arc<Snapshot>,
+    /// What was wrong with parts of the input (the rest was read).
+    pub problems: Vec<Problem>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -36,7 +39,11 @@ pub enum ApiError {
 
 fn parse(origin: String, bytes: &[u8]) -> Result<Arc<Dataset>, ApiError> {
     match load(bytes) {
-        Ok(loaded) => Ok(Arc::new(Dataset { origin, loaded })),
+        Ok(Loaded { snapshot, problems }) => Ok(Arc::new(Dataset {
+            origin,
+            snapshot: Arc::new(snapshot),
+            problems,
+        })),
         Err(source) => Err(ApiError::Load { origin, source }),
     }
 }

@@ -61,12 +61,7 @@ pub struct Derived {
 
 impl Derived {
     pub fn new(state: AppState, settings: Settings) -> Self {
-        let snapshot = Memo::new(move |_| {
-            state
-                .dataset
-                .get()
-                .map(|d| Shared(Arc::new(d.loaded.snapshot.clone())))
-        });
+        let snapshot = Memo::new(move |_| state.dataset.get().map(|d| Shared(d.snapshot.clone())));
         let profile = Memo::new(move |_| {
             let (snapshot_default, note) = snapshot.with(|s| {
                 KafkaVersion::for_snapshot(s.as_ref().and_then(|s| s.kafka_version.as_deref()))

@@ -62,7 +62,7 @@ fn Shell() -> impl IntoView {
                     .dataset
                     .get()
                     .map(|ds| {
-                        let s = &ds.loaded.snapshot;
+                        let s = &ds.snapshot;
                         let cluster = s.cluster.clone().unwrap_or_else(|| "cluster".into());
                         view! {
                             <span class="dataset" title=ds.origin.clone()>

@@ -103,7 +103,7 @@ fn PanelStatus() -> impl IntoView {
             .dataset
             .with(|d| {
                 d.as_ref().map(|d| {
-                    let s = &d.loaded.snapshot;
+                    let s = &d.snapshot;
                     format!(
                         "Showing {}: {} in {} of {}.",
                         d.origin,

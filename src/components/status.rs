@@ -55,7 +55,7 @@ pub fn Problems() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         let ds = state.dataset.get()?;
-        let problems = &ds.loaded.problems;
+        let problems = &ds.problems;
         if problems.is_empty() {
             return None;
         }

@@ -543,13 +543,36 @@ mod tests {
     fn refuses_other_json() {
         let err = load_text(r#"{"hello": 1}"#).unwrap_err();
         assert_eq!(err, LoadError::NotASnapshot { found: None });
+        // Valid JSON that is no object at all.
+        assert_eq!(
+            parse(r#""tierlens-snapshot""#).unwrap_err(),
+            LoadError::NotASnapshot { found: None }
+        );
+        assert_eq!(
+            parse("42").unwrap_err(),
+            LoadError::NotASnapshot { found: None }
+        );
+        assert_eq!(
+            load_text(r#"{"format": 7}"#).unwrap_err(),
+            LoadError::NotASnapshot {
+                found: Some("7".into())
+            }
+        );
     }
 
     #[test]
     fn malformed_json_names_line_and_column() {
         let err = load_text("{\n  \"format\": \"tierlens-snapshot\",\n  oops\n}").unwrap_err();
         match err {
-            LoadError::Json { line, .. } => assert_eq!(line, 3),
+            LoadError::Json {
+                line,
+                column,
+                message,
+            } => {
+                assert_eq!((line, column), (3, 3));
+                // The location is in the fields, not repeated in the message.
+                assert!(!message.contains("line"), "{message}");
+            }
             other => panic!("expected a JSON error, got {other:?}"),
         }
     }
@@ -559,7 +582,11 @@ mod tests {
         let text = EXAMPLE.replace(r#""sizeBytes": 511460,"#, "");
         let err = load_text(&text).unwrap_err();
         match err {
-            LoadError::Schema { message } => assert!(message.contains("sizeBytes"), "{message}"),
+            // Located in the input: the typed parse runs on the text itself.
+            LoadError::Schema { message } => assert!(
+                message.contains("sizeBytes") && message.contains(" at line "),
+                "{message}"
+            ),
             other => panic!("expected a schema error, got {other:?}"),
         }
     }

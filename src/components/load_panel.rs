@@ -1,8 +1,8 @@
 //! Load another snapshot: a URL, a file, or pasted text (snapshot JSON or a formatter dump).
-use crate::components::num::counted;
 use crate::state::{query, AppState, LoadStatus, Source};
 use leptos::html::{Input, Textarea};
 use leptos::prelude::*;
+use tierlens_core::units::counted;
 
 #[component]
 pub fn LoadPanel() -> impl IntoView {
@@ -107,9 +107,9 @@ fn PanelStatus() -> impl IntoView {
                     format!(
                         "Showing {}: {} in {} of {}.",
                         d.origin,
-                        counted(s.segment_count(), "segment"),
-                        counted(s.partition_count(), "partition"),
-                        counted(s.topics.len(), "topic")
+                        counted(s.segment_count() as u64, "segment"),
+                        counted(s.partition_count() as u64, "partition"),
+                        counted(s.topics.len() as u64, "topic")
                     )
                 })
             })

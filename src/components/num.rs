@@ -1,13 +1,7 @@
 //! Numbers for people, with the exact value one hover away.
 use crate::state::Settings;
 use leptos::prelude::*;
-use tierlens_core::units::{format_bytes, format_duration_ms, format_timestamp_utc};
-
-/// `n` and the word, plural unless `n` is 1: "1 topic", "3 topics", "1,234 segments".
-pub fn counted(n: usize, word: &str) -> String {
-    let n = i64::try_from(n).unwrap_or(i64::MAX);
-    format!("{} {word}{}", group(n), if n == 1 { "" } else { "s" })
-}
+use tierlens_core::units::{format_bytes, format_count, format_duration_ms, format_timestamp_utc};
 
 /// Bytes as GiB/TiB with two decimals; the tooltip and `data-bytes` hold the exact count.
 #[component]
@@ -20,7 +14,7 @@ pub fn Bytes(
             class="num"
             data-testid=(!testid.is_empty()).then_some(testid)
             data-bytes=move || value.get().to_string()
-            title=move || format!("{} bytes", group(value.get()))
+            title=move || format!("{} bytes", format_count(value.get()))
         >
             {move || format_bytes(value.get())}
         </span>
@@ -39,7 +33,7 @@ pub fn Count(
             data-testid=(!testid.is_empty()).then_some(testid)
             data-count=move || value.get().to_string()
         >
-            {move || group(value.get())}
+            {move || format_count(value.get())}
         </span>
     }
 }
@@ -48,7 +42,7 @@ pub fn Count(
 #[component]
 pub fn Duration(#[prop(into)] ms: Signal<i64>) -> impl IntoView {
     view! {
-        <span class="num" title=move || format!("{} ms", group(ms.get()))>
+        <span class="num" title=move || format!("{} ms", format_count(ms.get()))>
             {move || format_duration_ms(ms.get())}
         </span>
     }
@@ -79,20 +73,4 @@ pub fn format_instant(ms: i64, utc: bool) -> String {
         return format_timestamp_utc(ms);
     }
     String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
-}
-
-/// `1234567` -> `1,234,567`.
-pub fn group(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

@@ -1,7 +1,7 @@
 //! What the app is doing and what went wrong, in words.
-use crate::components::num::counted;
 use crate::state::{AppState, LoadStatus};
 use leptos::prelude::*;
+use tierlens_core::units::counted;
 
 /// Loading progress and load errors. An error never hides the data already on screen.
 #[component]
@@ -43,9 +43,13 @@ pub fn StatusBanner() -> impl IntoView {
 /// "2 problems and 1 warning", leaving out a kind there is none of.
 fn problems_and_warnings(errors: usize, warnings: usize) -> String {
     match (errors, warnings) {
-        (0, w) => counted(w, "warning"),
-        (e, 0) => counted(e, "problem"),
-        (e, w) => format!("{} and {}", counted(e, "problem"), counted(w, "warning")),
+        (0, w) => counted(w as u64, "warning"),
+        (e, 0) => counted(e as u64, "problem"),
+        (e, w) => format!(
+            "{} and {}",
+            counted(e as u64, "problem"),
+            counted(w as u64, "warning")
+        ),
     }
 }
 

@@ -10,7 +10,7 @@ use tierlens_core::export::{kafka_configs_command, plan_csv};
 use tierlens_core::retention::{PlanTotals, Policy};
 use tierlens_core::scale::{position_of, value_at, STEPS};
 use tierlens_core::units::{
-    format_bytes, format_config_value, format_config_value_exact, parse_config_value,
+    counted, format_bytes, format_config_value, format_config_value_exact, parse_config_value,
 };
 use tierlens_core::ConfigKey;
 
@@ -210,8 +210,8 @@ fn ProfileDifference(topic: String) -> impl IntoView {
                         format!("Kafka {chosen} and {default} (the snapshot's) delete the same segments of this topic.")
                     } else {
                         format!(
-                            "Kafka {chosen} deletes {} segment(s) that {default} keeps, and keeps {} that {default} deletes: {}",
-                            only_mine.len(),
+                            "Kafka {chosen} deletes {} that {default} keeps, and keeps {} that {default} deletes: {}",
+                            counted(only_mine.len() as u64, "segment"),
                             only_other.len(),
                             only_mine.iter().chain(&only_other).take(6).cloned().collect::<Vec<_>>().join(", ")
                         )

@@ -3,7 +3,7 @@
 use crate::model::{LineageSource, SegmentState, Snapshot};
 use crate::retention::presumed_in_flight;
 use crate::size::SizeReport;
-use crate::units::{format_bytes, format_duration_ms};
+use crate::units::{counted, format_bytes, format_duration_ms};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +78,8 @@ impl fmt::Display for Finding {
             ),
             Finding::OutsideLineage { topic, partition, segments, bytes } => write!(
                 f,
-                "{topic}-{partition}: {segments} segment(s), {}, are outside the leader-epoch lineage: retention neither counts nor deletes them by time or size",
+                "{topic}-{partition}: {} ({}) outside the leader-epoch lineage: retention neither counts nor deletes them by time or size",
+                counted(*segments, "segment"),
                 format_bytes(*bytes)
             ),
             Finding::OverRetentionBytes { topic, partition, retention_size_bytes, retention_bytes } => write!(
@@ -90,7 +91,8 @@ impl fmt::Display for Finding {
             ),
             Finding::InferredLineage { partitions } => write!(
                 f,
-                "{partitions} partition(s) have no leader epoch cache in the snapshot; their lineage was inferred from the segments"
+                "no leader epoch cache in the snapshot for {}: their lineage was inferred from the segments",
+                counted(*partitions as u64, "partition")
             ),
         }
     }

@@ -69,6 +69,33 @@ pub fn format_bytes(bytes: i64) -> String {
     format!("{sign}{:.2} {}", hundredths / 100.0, UNITS[k])
 }
 
+/// A count with thousands separators: `1234567` → `1,234,567`.
+pub fn format_count(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `n` and a noun with a regular plural, singular only for 1: `1 topic`, `0 segments`,
+/// `1,234 partitions`.
+pub fn counted(n: u64, noun: &str) -> String {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    format!(
+        "{} {noun}{}",
+        format_count(n),
+        if n == 1 { "" } else { "s" }
+    )
+}
+
 /// A duration by its largest two non-zero units: `3d 4h`, `5h 12m`, `42s`, `1s 500ms`,
 /// `850 ms`, `0 ms`; negative values get a leading `-` (`-3d 4h`). Smaller units are
 /// truncated. Never panics, `i64::MIN` included.
@@ -448,6 +475,18 @@ mod tests {
     const GIB: i64 = 1 << 30;
     const TIB: i64 = 1 << 40;
     const PIB: i64 = 1 << 50;
+
+    #[test]
+    fn counts_for_people() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1_000), "1,000");
+        assert_eq!(format_count(-1_234_567), "-1,234,567");
+        assert_eq!(format_count(i64::MIN), "-9,223,372,036,854,775,808");
+        assert_eq!(counted(1, "topic"), "1 topic");
+        assert_eq!(counted(0, "segment"), "0 segments");
+        assert_eq!(counted(1234, "partition"), "1,234 partitions");
+    }
 
     #[test]
     fn exact_config_values_are_human_only_when_exact() {

@@ -73,7 +73,7 @@ pub enum ProblemKind {
         partition: i32,
         state: String,
     },
-    #[error("topic {topic}: {segments} live segment(s) belong to an earlier topic id {topic_id} (the topic was recreated); they are left out and topic id {kept_topic_id} is shown")]
+    #[error("topic {topic}: {} of an earlier topic id {topic_id} (the topic was recreated) left out; topic id {kept_topic_id} is shown", crate::units::counted(*segments as u64, "live segment"))]
     StaleTopicId {
         topic: String,
         topic_id: String,

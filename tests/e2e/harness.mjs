@@ -26,12 +26,21 @@ export function serve(root, prefix = '/') {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-export async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+/** Debian's Chromium, headless. Its start is retried: on this kind of machine it has (rarely)
+ *  crashed with SIGSEGV before opening any page, which says nothing about the app. */
+export async function launch(attempts = 3) {
+  for (let i = 1; ; i++) {
+    try {
+      return await chromium.launch({
+        executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    } catch (e) {
+      if (i >= attempts) throw e;
+      console.log(`chromium did not start (attempt ${i}): ${e.message.split('\n')[0]}; retrying`);
+    }
+  }
 }
 
 /** A page that records console errors and uncaught exceptions (a wasm panic is one). */

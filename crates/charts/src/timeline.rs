@@ -205,30 +205,37 @@ pub fn segment_timeline(
             Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
         });
 
-    // Epochs that start at the same x (on the time axis, inside one segment) share one line
-    // and one label ("epochs 13, 14") instead of printing over each other.
-    let mut boundaries: Vec<(Vec<i32>, i64)> = Vec::new();
+    // Epoch boundaries closer than 1 % of the drawn range (the same x on the time axis, when
+    // epochs start inside one segment) would print their labels over each other: each keeps its
+    // line, and the first of such a cluster carries one label for all ("epochs 17, 18").
+    let close = extent.map_or(0, |(lo, hi)| hi.saturating_sub(lo) / 100);
+    let mut clusters: Vec<Vec<(i32, i64)>> = Vec::new();
     for &(e, v) in &marks.epoch_boundaries {
         if !extent.is_some_and(|(lo, hi)| (lo..=hi).contains(&v)) {
             continue;
         }
-        match boundaries.last_mut() {
-            Some((epochs, at)) if *at == v => epochs.push(e),
-            _ => boundaries.push((vec![e], v)),
+        match clusters.last_mut() {
+            Some(c)
+                if c.last()
+                    .is_some_and(|&(_, at)| v.abs_diff(at) <= close.unsigned_abs()) =>
+            {
+                c.push((e, v))
+            }
+            _ => clusters.push(vec![(e, v)]),
         }
     }
-    let mut context: Vec<MarkLineData> = boundaries
-        .into_iter()
-        .map(|(epochs, v)| {
-            let list = epochs.iter().map(i32::to_string).collect::<Vec<_>>();
-            let name = if list.len() == 1 {
-                format!("epoch {}", list[0])
-            } else {
-                format!("epochs {}", list.join(", "))
-            };
-            MarkLineData::new().name(name).x_axis(v)
-        })
-        .collect();
+    let mut context: Vec<MarkLineData> = Vec::new();
+    for cluster in clusters {
+        let epochs: Vec<String> = cluster.iter().map(|(e, _)| e.to_string()).collect();
+        let label = match epochs.as_slice() {
+            [one] => format!("epoch {one}"),
+            many => format!("epochs {}", many.join(", ")),
+        };
+        for (i, &(_, v)) in cluster.iter().enumerate() {
+            let name = if i == 0 { label.clone() } else { String::new() };
+            context.push(MarkLineData::new().name(name).x_axis(v));
+        }
+    }
     if let Some(now) = now_mark {
         context.push(MarkLineData::new().name("now").x_axis(now));
     }
@@ -381,7 +388,7 @@ pub fn segment_timeline(
             LineStyleType::Solid,
             2.0,
             // At the foot of its line: epoch boundaries often sit at the same x, labelled on top.
-            LabelPosition::InsideStartTop,
+            LabelPosition::InsideStartBottom,
             &p,
         ))
         .series(mark_series(
@@ -390,7 +397,7 @@ pub fn segment_timeline(
             p.context_mark,
             LineStyleType::Dashed,
             1.0,
-            LabelPosition::InsideEndTop,
+            LabelPosition::InsideEndBottom,
             &p,
         ));
     // Series order: bar layers, tick and hover layers, marks.

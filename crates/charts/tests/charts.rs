@@ -399,13 +399,16 @@ fn timeline_time_axis_marks() {
 }
 
 #[test]
-fn timeline_epochs_starting_at_the_same_x_share_one_label() {
+fn timeline_epochs_starting_close_together_share_one_label() {
+    // Drawn range 1_000_000..=1_040_000: boundaries within 400 (1 %) are close. Each keeps its
+    // line; the first of a cluster carries the label.
     let mut m = marks();
     m.epoch_boundaries = vec![
         (0, 1_000_000),
         (3, 1_020_000),
         (4, 1_020_000),
-        (5, 1_025_000),
+        (5, 1_020_300),
+        (6, 1_025_000),
     ];
     let v = option(&segment_timeline(
         &three_segments(),
@@ -417,8 +420,10 @@ fn timeline_epochs_starting_at_the_same_x_share_one_label() {
         mark_lines(&v, MARKS_CONTEXT),
         [
             ("epoch 0", &serde_json::json!(1_000_000)),
-            ("epochs 3, 4", &serde_json::json!(1_020_000)),
-            ("epoch 5", &serde_json::json!(1_025_000)),
+            ("epochs 3, 4, 5", &serde_json::json!(1_020_000)),
+            ("", &serde_json::json!(1_020_000)),
+            ("", &serde_json::json!(1_020_300)),
+            ("epoch 6", &serde_json::json!(1_025_000)),
             ("now", &serde_json::json!(1_040_000)),
         ]
     );

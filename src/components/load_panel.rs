@@ -90,9 +90,7 @@ fn PanelStatus() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         match state.status.get() {
-        LoadStatus::Loading(what) => {
-            view! { <p class="muted">"Loading " {what} "…"</p> }.into_any()
-        }
+        LoadStatus::Loading(what) => view! { <p class="muted">"Loading " {what} "…"</p> }.into_any(),
         LoadStatus::Failed(err) => view! {
             <p class="field-error" data-testid="load-panel-error">
                 {format!("Could not load {}. The data shown above is unchanged.", err.to_string().trim_end_matches('.'))}

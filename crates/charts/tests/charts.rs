@@ -85,6 +85,16 @@ fn three_segments() -> Vec<TimelineSegment> {
     ]
 }
 
+/// The time-axis timeline of [`three_segments`] with `m`'s marks.
+fn time_timeline(m: &TimelineMarks) -> Value {
+    option(&segment_timeline(
+        &three_segments(),
+        m,
+        TimelineAxis::Time,
+        false,
+    ))
+}
+
 /// Series indexes of a category's bar layers (parity 0 and 1) and of its hover layer.
 fn layers(v: &Value, category: &str) -> (Vec<usize>, usize) {
     let s = series(v);
@@ -298,12 +308,7 @@ fn timeline_series_count_is_stable() {
 
 #[test]
 fn timeline_time_axis_draws_each_segment_once() {
-    let v = option(&segment_timeline(
-        &three_segments(),
-        &marks(),
-        TimelineAxis::Time,
-        false,
-    ));
+    let v = time_timeline(&marks());
     assert_eq!(v["xAxis"]["type"], "time");
     assert_eq!(v["xAxis"]["min"], 1_000_000);
     assert_eq!(v["xAxis"]["max"], 1_040_000); // now
@@ -371,12 +376,7 @@ fn timeline_time_axis_draws_each_segment_once() {
 fn timeline_time_axis_marks() {
     let mut m = marks();
     m.epoch_boundaries = vec![(0, 1_000_000), (1, 1_020_000), (9, 5_000_000)];
-    let v = option(&segment_timeline(
-        &three_segments(),
-        &m,
-        TimelineAxis::Time,
-        false,
-    ));
+    let v = time_timeline(&m);
     assert_eq!(
         mark_lines(&v, MARKS_LIMIT),
         [("retention cut-off", &serde_json::json!(1_015_000))]
@@ -410,12 +410,7 @@ fn timeline_epochs_starting_close_together_share_one_label() {
         (5, 1_020_300),
         (6, 1_025_000),
     ];
-    let v = option(&segment_timeline(
-        &three_segments(),
-        &m,
-        TimelineAxis::Time,
-        false,
-    ));
+    let v = time_timeline(&m);
     assert_eq!(
         mark_lines(&v, MARKS_CONTEXT),
         [

@@ -161,7 +161,7 @@ pub enum LoadError {
     UnsupportedVersion { found: String },
     #[error("the snapshot does not follow the contract: {message}")]
     Schema { message: String },
-    #[error("no remote log metadata records found ({} problem{}; first: {})", problems.len(), if problems.len() == 1 { "" } else { "s" }, problems.first().map(|p| p.to_string()).unwrap_or_default())]
+    #[error("no remote log metadata records found ({}; first: {})", crate::units::counted(problems.len() as u64, "problem"), problems.first().map(|p| p.to_string()).unwrap_or_default())]
     NoRecords { problems: Vec<Problem> },
 }
 

@@ -49,6 +49,13 @@ fn Shell() -> impl IntoView {
             .unwrap_or_else(|| DEMO_SNAPSHOT.to_string());
         state.load(Source::Url(url));
     });
+    // Each newly loaded snapshot's totals on screen: the benchmark's load time.
+    let derived = expect_context::<Derived>();
+    Effect::new(move |_| {
+        if derived.sizes.with(|s| s.is_some()) {
+            perf::mark_after_paint("tierlens:totals");
+        }
+    });
 
     view! {
         <header class="topbar">

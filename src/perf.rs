@@ -64,3 +64,18 @@ pub fn phase<T>(label: &str, f: impl FnOnce() -> T) -> T {
     }
     out
 }
+
+/// `performance.mark(name)` on the next animation frame, i.e. once the DOM change that
+/// prompted it is on screen. The browser benchmark reads `tierlens:totals` (a snapshot's totals
+/// are shown) as its load time.
+pub fn mark_after_paint(name: &'static str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
+        if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = p.mark(name);
+        }
+    });
+    let _ = window.request_animation_frame(cb.unchecked_ref());
+}

@@ -8,7 +8,7 @@ use tierlens_core::profile::KafkaVersion;
 use tierlens_core::retention::{PlanIndex, Policy};
 use tierlens_core::size::sizes;
 use tierlens_core::units::{format_bytes, parse_config_value};
-use tierlens_core::{load, ConfigKey, Loaded, SnapshotSource};
+use tierlens_core::{ConfigKey, Loaded, SnapshotSource, StreamLoader};
 
 /// Everything that ends the program with exit code 2, each with its message.
 #[derive(Debug)]
@@ -67,12 +67,31 @@ fn fail(e: CliError) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Streams the file through the loader in 1 MiB reads: the whole file is never held, as in the
+/// browser.
+fn read_snapshot(file: &std::path::Path, path: &str) -> Result<Loaded, CliError> {
+    use std::io::Read;
+    let read_err = |e| CliError::Read(path.to_string(), e);
+    let load_err = |e| CliError::Load(path.to_string(), e);
+    let mut file = std::fs::File::open(file).map_err(read_err)?;
+    let mut loader = StreamLoader::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(read_err(e)),
+        };
+        loader.feed(&buf[..n]).map_err(load_err)?;
+    }
+    loader.finish().map_err(load_err)
+}
+
 /// Loads the file, resolves the profile and policy, and renders the requested report.
 fn run(args: &Args) -> Result<String, CliError> {
     let path = args.file.display().to_string();
-    let bytes = std::fs::read(&args.file).map_err(|e| CliError::Read(path.clone(), e))?;
-    let Loaded { snapshot, problems } =
-        load(&bytes).map_err(|e| CliError::Load(path.clone(), e))?;
+    let Loaded { snapshot, problems } = read_snapshot(&args.file, &path)?;
     for p in &problems {
         eprintln!("tierlens: warning: {p}");
     }

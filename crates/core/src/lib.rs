@@ -25,5 +25,7 @@ pub mod size;
 pub mod synth;
 pub mod units;
 
-pub use ingest::{load, load_text, LoadError, Loaded, Problem, ProblemKind};
+pub use ingest::{
+    load, load_text, LoadError, Loaded, Problem, ProblemKind, Progress, StreamLoader,
+};
 pub use model::*;

@@ -38,29 +38,95 @@ const EXCERPT_CHARS: usize = 80;
 /// Reads a formatter or dump-log text. Problems carry 1-based line numbers; only input without a
 /// single readable record is an error.
 pub fn parse(text: &str) -> Result<Loaded, LoadError> {
-    let mut replay = Replay::default();
-    let mut fields: Vec<(&str, &str)> = Vec::with_capacity(16);
-    for (i, raw) in text.split('\n').enumerate() {
-        let line_no = i + 1;
-        let mut line = raw.strip_suffix('\r').unwrap_or(raw);
-        if i == 0 {
+    let mut stream = DumpStream::default();
+    stream.feed(text.as_bytes())?;
+    stream.finish()
+}
+
+/// A formatter or dump-log text read as it arrives, line by line: only the line cut by a chunk
+/// boundary and the replayed metadata cache are held.
+#[derive(Default)]
+pub struct DumpStream {
+    replay: Replay,
+    /// The start of a line whose end has not arrived yet.
+    pending: Vec<u8>,
+    /// Lines read so far.
+    lines: usize,
+    /// Input offset of the next line's first byte.
+    offset: u64,
+}
+
+impl DumpStream {
+    /// A reader whose first byte is at input offset `offset`, after `lines` blank lines.
+    pub fn starting_at(offset: u64, lines: usize) -> Self {
+        DumpStream {
+            lines,
+            offset,
+            ..DumpStream::default()
+        }
+    }
+
+    /// Bytes read so far.
+    pub fn bytes(&self) -> u64 {
+        self.offset + self.pending.len() as u64
+    }
+
+    /// Segment records read so far.
+    pub fn records(&self) -> u64 {
+        self.replay.records as u64
+    }
+
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
+        let mut rest = chunk;
+        while let Some(nl) = memchr::memchr(b'\n', rest) {
+            if self.pending.is_empty() {
+                self.line(&rest[..nl])?;
+            } else {
+                let mut line = std::mem::take(&mut self.pending);
+                line.extend_from_slice(&rest[..nl]);
+                self.line(&line)?;
+                line.clear();
+                self.pending = line;
+            }
+            rest = &rest[nl + 1..];
+        }
+        self.pending.extend_from_slice(rest);
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<Loaded, LoadError> {
+        let last = std::mem::take(&mut self.pending);
+        self.line(&last)?;
+        self.replay.finish()
+    }
+
+    fn line(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+            offset: (self.offset + e.valid_up_to() as u64) as usize,
+        })?;
+        self.offset += bytes.len() as u64 + 1;
+        self.lines += 1;
+        let line_no = self.lines;
+        let mut line = text.strip_suffix('\r').unwrap_or(text);
+        if line_no == 1 {
             line = line.trim_start_matches('\u{feff}');
         }
         let record = match classify(line) {
-            Line::Skip => continue,
+            Line::Skip => return Ok(()),
             Line::Problem(kind) => {
-                replay.report(line_no, kind);
-                continue;
+                self.replay.report(line_no, kind);
+                return Ok(());
             }
             Line::Record(r) => r,
         };
+        let mut fields: Vec<(&str, &str)> = Vec::with_capacity(16);
         match parse_record(record, line, &mut fields) {
-            Ok(Some(rec)) => replay.apply(line_no, rec),
+            Ok(Some(rec)) => self.replay.apply(line_no, rec),
             Ok(None) => {}
-            Err(kind) => replay.report(line_no, kind),
+            Err(kind) => self.replay.report(line_no, kind),
         }
+        Ok(())
     }
-    replay.finish()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,14 +5,15 @@
 //! that yields nothing usable is a [`LoadError`].
 
 pub mod formatter_dump;
+pub mod snapshot_stream;
 pub mod snapshot_v1;
+pub mod stream;
+
+pub use snapshot_stream::Progress;
+pub use stream::{StreamLoader, MAX_HELD_BYTES};
 
 use crate::model::{SegmentState, Snapshot};
 use std::fmt;
-use std::io::Read;
-
-/// Refuse inputs above this size (after decompression) rather than exhaust the tab's memory.
-pub const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
 
 /// A snapshot plus what was wrong with parts of the input.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,8 +144,8 @@ impl ProblemKind {
 pub enum LoadError {
     #[error("the input is empty")]
     Empty,
-    #[error("the input is {size} bytes; tierlens reads at most {max} bytes")]
-    TooLarge { size: usize, max: usize },
+    #[error("holding this input would take more than {} of memory (stopped after reading {}); load a subset of its topics", crate::units::format_bytes(*max as i64), crate::units::format_bytes(*read as i64))]
+    TooLarge { read: u64, max: u64 },
     #[error("the input looks gzip-compressed but could not be decompressed: {0}")]
     Gzip(String),
     #[error("the input is not UTF-8 text (byte {offset})")]
@@ -165,53 +166,15 @@ pub enum LoadError {
     NoRecords { problems: Vec<Problem> },
 }
 
-/// Gzip magic bytes.
-fn is_gzip(bytes: &[u8]) -> bool {
-    bytes.starts_with(&[0x1f, 0x8b])
-}
-
-/// Reads any supported input: snapshot JSON or a formatter / dump-log text, either optionally
-/// gzip-compressed. The format is sniffed from the content, not the file name.
+/// Reads any supported input held whole: snapshot JSON or a formatter / dump-log text, either
+/// optionally gzip-compressed. The format is sniffed from the content, not the file name.
 pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
-    if bytes.len() > MAX_INPUT_BYTES {
-        return Err(LoadError::TooLarge {
-            size: bytes.len(),
-            max: MAX_INPUT_BYTES,
-        });
-    }
-    if is_gzip(bytes) {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(bytes)
-            .take(MAX_INPUT_BYTES as u64 + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| LoadError::Gzip(e.to_string()))?;
-        if out.len() > MAX_INPUT_BYTES {
-            return Err(LoadError::TooLarge {
-                size: out.len(),
-                max: MAX_INPUT_BYTES,
-            });
-        }
-        return load_text_bytes(&out);
-    }
-    load_text_bytes(bytes)
-}
-
-fn load_text_bytes(bytes: &[u8]) -> Result<Loaded, LoadError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
-        offset: e.valid_up_to(),
-    })?;
-    load_text(text)
+    let mut loader = StreamLoader::new();
+    loader.feed(bytes)?;
+    loader.finish()
 }
 
 /// Reads text that is either snapshot JSON (starts with `{`) or a formatter / dump-log text.
 pub fn load_text(text: &str) -> Result<Loaded, LoadError> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if trimmed.is_empty() {
-        return Err(LoadError::Empty);
-    }
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        snapshot_v1::parse(trimmed)
-    } else {
-        formatter_dump::parse(text)
-    }
+    load(text.as_bytes())
 }

@@ -128,72 +128,13 @@ pub struct SegmentJson {
     pub copy_in_progress: Option<bool>,
 }
 
-/// The envelope alone, read in a first pass that builds nothing else (serde skips every other
-/// field), so a wrong format or version gets its own message rather than a complaint about some
-/// field deep inside.
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default)]
-    format: Option<serde_json::Value>,
-    #[serde(default)]
-    version: Option<serde_json::Value>,
-}
-
-/// Parses snapshot JSON. Structural errors (not JSON, wrong format or version, a missing
-/// required field) refuse the whole input; bad segments are dropped and reported.
+/// Parses snapshot JSON held whole (the streaming reader fed at once). Structural errors (not
+/// JSON, wrong format or version, a missing required field) refuse the whole input; bad
+/// segments are dropped and reported.
 pub fn parse(text: &str) -> Result<Loaded, LoadError> {
-    let envelope = match serde_json::from_str::<Envelope>(text) {
-        Ok(e) => e,
-        // Valid JSON that is not an object (a string, a number): not a snapshot.
-        Err(e) if e.classify() == serde_json::error::Category::Data => Envelope {
-            format: None,
-            version: None,
-        },
-        Err(e) => return Err(json_error(e)),
-    };
-    let format = envelope.format.as_ref().and_then(|f| f.as_str());
-    if format != Some(FORMAT) {
-        return Err(LoadError::NotASnapshot {
-            found: envelope.format.as_ref().map(|f| match f.as_str() {
-                Some(s) => s.to_string(),
-                None => f.to_string(),
-            }),
-        });
-    }
-    match &envelope.version {
-        Some(v) if v.as_u64() == Some(VERSION) || v.as_str() == Some("1") => {}
-        Some(v) => {
-            return Err(LoadError::UnsupportedVersion {
-                found: v.to_string(),
-            })
-        }
-        None => {
-            return Err(LoadError::Schema {
-                message: "missing field `version`".into(),
-            })
-        }
-    }
-    // Straight into the wire types: a `serde_json::Value` tree in between would take several
-    // times the input's size in memory (a 1,000,000-segment snapshot is ~240 MB of JSON).
-    let wire: SnapshotJson = serde_json::from_str(text).map_err(|e| LoadError::Schema {
-        message: e.to_string(),
-    })?;
-    Ok(from_wire(wire))
-}
-
-/// A syntax error, located; serde's message repeats the location, so it is cut from it.
-fn json_error(e: serde_json::Error) -> LoadError {
-    let (line, column) = (e.line(), e.column());
-    let full = e.to_string();
-    let message = full
-        .strip_suffix(&format!(" at line {line} column {column}"))
-        .unwrap_or(&full)
-        .to_string();
-    LoadError::Json {
-        line,
-        column,
-        message,
-    }
+    let mut stream = super::snapshot_stream::SnapshotStream::new();
+    stream.feed(text.as_bytes())?;
+    stream.finish()
 }
 
 fn epochs(v: &[(i32, Int)]) -> EpochMap {
@@ -236,126 +177,271 @@ fn config_from_wire(
     (config, problems)
 }
 
-fn from_wire(wire: SnapshotJson) -> Loaded {
-    let mut problems = Vec::new();
-    let mut topics: BTreeMap<String, Topic> = BTreeMap::new();
-    for t in wire.topics {
-        let (config, mut p) = config_from_wire(&t.name, &t.config);
-        problems.append(&mut p);
-        let mut partitions = Vec::with_capacity(t.partitions.len());
-        for pj in t.partitions {
-            partitions.push(partition_from_wire(&t.name, pj, &mut problems));
-        }
-        match topics.get_mut(&t.name) {
-            Some(existing) => {
-                problems.push(Problem {
-                    line: None,
-                    kind: ProblemKind::DuplicateTopic {
-                        topic: t.name.clone(),
-                    },
-                });
-                existing.partitions.extend(partitions);
-            }
-            None => {
-                topics.insert(
-                    t.name.clone(),
-                    Topic {
-                        name: t.name,
-                        topic_id: t.topic_id,
-                        config,
-                        partitions,
-                    },
-                );
-            }
-        }
-    }
-    let mut topics: Vec<Topic> = topics.into_values().collect();
-    for t in &mut topics {
-        t.partitions.sort_by_key(|p| p.partition);
-    }
-    Loaded {
-        snapshot: Snapshot {
-            cluster: wire.cluster,
-            kafka_version: wire.kafka_version,
-            captured_at_ms: wire.captured_at_ms.0,
-            source: SnapshotSource::SnapshotJson,
-            topics,
-        },
-        problems,
-    }
+/// Builds the model as the streaming reader walks the input: one segment at a time, one
+/// partition and topic at a time. Problems are labelled with the topic and partition once those
+/// are known (a key may follow the segments in its object).
+#[derive(Default)]
+pub(super) struct SnapshotBuilder {
+    format_ok: bool,
+    version_ok: bool,
+    pub topics_seen: bool,
+    pub cluster: Option<String>,
+    pub kafka_version: Option<String>,
+    pub captured_at_ms: Option<i64>,
+    topics: BTreeMap<String, Topic>,
+    problems: Vec<Problem>,
+    pub topic: Option<TopicBuilder>,
+    pub partition: Option<PartitionBuilder>,
+    pub segments_seen: u64,
+    pub segments_kept: u64,
 }
 
-fn partition_from_wire(topic: &str, pj: PartitionJson, problems: &mut Vec<Problem>) -> Partition {
-    let partition = pj.partition;
-    let mut segments: Vec<Segment> = Vec::with_capacity(pj.segments.len());
-    let mut seen = std::collections::HashSet::with_capacity(pj.segments.len());
-    let mut report = |kind| problems.push(Problem { line: None, kind });
-    for s in pj.segments {
+#[derive(Default)]
+pub(super) struct TopicBuilder {
+    pub name: Option<String>,
+    pub topic_id: Option<String>,
+    pub config: BTreeMap<String, serde_json::Value>,
+    partitions: Vec<Partition>,
+    /// Problems of its partitions, labelled with the topic name at its end.
+    problems: Vec<Problem>,
+}
+
+#[derive(Default)]
+pub(super) struct PartitionBuilder {
+    pub partition: Option<i32>,
+    pub log_start_offset: Option<i64>,
+    pub log_end_offset: Option<i64>,
+    pub local_log_start_offset: Option<i64>,
+    pub local_size_bytes: Option<i64>,
+    pub only_local_size_bytes: Option<i64>,
+    pub leader_epochs: Option<Vec<(i32, Int)>>,
+    segments: Vec<Segment>,
+    seen: std::collections::HashSet<String>,
+    /// Segment problems, labelled with the partition number at its end.
+    problems: Vec<ProblemKind>,
+}
+
+impl SnapshotBuilder {
+    pub fn topic_mut(&mut self) -> &mut TopicBuilder {
+        self.topic.get_or_insert_with(Default::default)
+    }
+
+    pub fn partition_mut(&mut self) -> &mut PartitionBuilder {
+        self.partition.get_or_insert_with(Default::default)
+    }
+
+    pub fn format(&mut self, v: serde_json::Value) -> Result<(), LoadError> {
+        if v.as_str() != Some(FORMAT) {
+            return Err(LoadError::NotASnapshot {
+                found: Some(match v.as_str() {
+                    Some(s) => s.to_string(),
+                    None => v.to_string(),
+                }),
+            });
+        }
+        self.format_ok = true;
+        Ok(())
+    }
+
+    pub fn version(&mut self, v: serde_json::Value) -> Result<(), LoadError> {
+        if v.as_u64() != Some(VERSION) && v.as_str() != Some("1") {
+            return Err(LoadError::UnsupportedVersion {
+                found: v.to_string(),
+            });
+        }
+        self.version_ok = true;
+        Ok(())
+    }
+
+    /// One segment of the current partition, validated as it arrives.
+    pub fn segment(&mut self, s: SegmentJson) -> Result<(), LoadError> {
+        self.segments_seen += 1;
+        let p = self.partition_mut();
         let (start, end, size) = (s.start_offset.0, s.end_offset.0, s.size_bytes.0);
-        if size < 0 {
-            report(ProblemKind::NegativeSize {
-                topic: topic.into(),
+        // Topic and partition are filled in by `end_partition` / `end_topic`.
+        let (topic, partition) = (String::new(), 0);
+        let problem = if size < 0 {
+            Some(ProblemKind::NegativeSize {
+                topic,
                 partition,
                 id: s.id,
                 size_bytes: size,
-            });
-            continue;
-        }
-        if start < 0 || end < start {
-            report(ProblemKind::BadOffsets {
-                topic: topic.into(),
+            })
+        } else if start < 0 || end < start {
+            Some(ProblemKind::BadOffsets {
+                topic,
                 partition,
                 id: s.id,
                 start_offset: start,
                 end_offset: end,
-            });
-            continue;
-        }
-        if s.leader_epochs.is_empty() {
-            report(ProblemKind::EmptyLeaderEpochs {
-                topic: topic.into(),
+            })
+        } else if s.leader_epochs.is_empty() {
+            Some(ProblemKind::EmptyLeaderEpochs {
+                topic,
                 partition,
                 id: s.id,
-            });
-            continue;
-        }
-        if !seen.insert(s.id.clone()) {
-            report(ProblemKind::DuplicateSegmentId {
-                topic: topic.into(),
+            })
+        } else if !p.seen.insert(s.id.clone()) {
+            Some(ProblemKind::DuplicateSegmentId {
+                topic,
                 partition,
                 id: s.id,
+            })
+        } else {
+            p.segments.push(Segment {
+                id: s.id,
+                start_offset: start,
+                end_offset: end,
+                max_timestamp_ms: s.max_timestamp_ms.0,
+                event_timestamp_ms: s.event_timestamp_ms.map(|i| i.0),
+                size_bytes: size,
+                segment_leader_epochs: epochs(&s.leader_epochs),
+                state: s.state,
+                broker_id: s.broker_id,
+                copy_in_progress: s.copy_in_progress,
             });
-            continue;
+            None
+        };
+        match problem {
+            Some(kind) => p.problems.push(kind),
+            None => self.segments_kept += 1,
         }
-        segments.push(Segment {
-            id: s.id,
-            start_offset: start,
-            end_offset: end,
-            max_timestamp_ms: s.max_timestamp_ms.0,
-            event_timestamp_ms: s.event_timestamp_ms.map(|i| i.0),
-            size_bytes: size,
-            segment_leader_epochs: epochs(&s.leader_epochs),
-            state: s.state,
-            broker_id: s.broker_id,
-            copy_in_progress: s.copy_in_progress,
-        });
+        Ok(())
     }
-    report_overlaps(topic, partition, &segments, problems);
-    Partition {
-        partition,
-        log_start_offset: pj.log_start_offset.map(|i| i.0),
-        log_end_offset: pj.log_end_offset.map(|i| i.0),
-        local_log_start_offset: pj.local_log_start_offset.map(|i| i.0),
-        local_size_bytes: pj.local_size_bytes.map(|i| i.0),
-        only_local_size_bytes: pj.only_local_size_bytes.map(|i| i.0),
-        leader_epochs: pj.leader_epochs.as_deref().map(epochs),
-        segments,
+
+    /// The current partition's `}`; `Err` names a missing required field.
+    pub fn end_partition(&mut self) -> Result<(), &'static str> {
+        let b = self.partition.take().unwrap_or_default();
+        let Some(partition) = b.partition else {
+            return Err("partition");
+        };
+        let mut kinds = b.problems;
+        report_overlaps(partition, &b.segments, &mut kinds);
+        let t = self.topic_mut();
+        t.problems.extend(kinds.into_iter().map(|mut kind| {
+            label(&mut kind, None, Some(partition));
+            Problem { line: None, kind }
+        }));
+        t.partitions.push(Partition {
+            partition,
+            log_start_offset: b.log_start_offset,
+            log_end_offset: b.log_end_offset,
+            local_log_start_offset: b.local_log_start_offset,
+            local_size_bytes: b.local_size_bytes,
+            only_local_size_bytes: b.only_local_size_bytes,
+            leader_epochs: b.leader_epochs.as_deref().map(epochs),
+            segments: b.segments,
+        });
+        Ok(())
+    }
+
+    /// The current topic's `}`: its config is read, its problems named, and it is merged with
+    /// an earlier topic of the same name.
+    pub fn end_topic(&mut self) -> Result<(), &'static str> {
+        let t = self.topic.take().unwrap_or_default();
+        let Some(name) = t.name else {
+            return Err("name");
+        };
+        let (config, mut problems) = config_from_wire(&name, &t.config);
+        self.problems.append(&mut problems);
+        self.problems.extend(t.problems.into_iter().map(|mut p| {
+            label(&mut p.kind, Some(&name), None);
+            p
+        }));
+        match self.topics.get_mut(&name) {
+            Some(existing) => {
+                self.problems.push(Problem {
+                    line: None,
+                    kind: ProblemKind::DuplicateTopic {
+                        topic: name.clone(),
+                    },
+                });
+                existing.partitions.extend(t.partitions);
+            }
+            None => {
+                self.topics.insert(
+                    name.clone(),
+                    Topic {
+                        name,
+                        topic_id: t.topic_id,
+                        config,
+                        partitions: t.partitions,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The snapshot's `}`: an envelope error, or the first missing required field, if any.
+    pub fn missing_in_root(&self) -> Result<Option<&'static str>, LoadError> {
+        if !self.format_ok {
+            return Err(LoadError::NotASnapshot { found: None });
+        }
+        if !self.version_ok {
+            return Err(LoadError::Schema {
+                message: "missing field `version`".into(),
+            });
+        }
+        Ok(if self.captured_at_ms.is_none() {
+            Some("capturedAtMs")
+        } else if !self.topics_seen {
+            Some("topics")
+        } else {
+            None
+        })
+    }
+
+    pub fn finish(self) -> Result<Loaded, LoadError> {
+        let mut topics: Vec<Topic> = self.topics.into_values().collect();
+        for t in &mut topics {
+            t.partitions.sort_by_key(|p| p.partition);
+        }
+        Ok(Loaded {
+            snapshot: Snapshot {
+                cluster: self.cluster,
+                kafka_version: self.kafka_version,
+                captured_at_ms: self.captured_at_ms.unwrap_or_default(),
+                source: SnapshotSource::SnapshotJson,
+                topics,
+            },
+            problems: self.problems,
+        })
+    }
+}
+
+/// Fills in the topic and / or partition of a segment problem.
+fn label(kind: &mut ProblemKind, name: Option<&str>, number: Option<i32>) {
+    use ProblemKind::*;
+    let (topic, partition) = match kind {
+        NegativeSize {
+            topic, partition, ..
+        }
+        | BadOffsets {
+            topic, partition, ..
+        }
+        | EmptyLeaderEpochs {
+            topic, partition, ..
+        }
+        | DuplicateSegmentId {
+            topic, partition, ..
+        }
+        | Overlap {
+            topic, partition, ..
+        } => (topic, partition),
+        _ => return,
+    };
+    if let Some(n) = name {
+        *topic = n.to_string();
+    }
+    if let Some(n) = number {
+        *partition = n;
     }
 }
 
 /// Overlapping live segments are legal in Kafka (a duplicate upload after a leader change) but
 /// worth telling the operator about; one warning per overlapping pair of neighbours.
-fn report_overlaps(topic: &str, partition: i32, segments: &[Segment], problems: &mut Vec<Problem>) {
+fn report_overlaps(partition: i32, segments: &[Segment], problems: &mut Vec<ProblemKind>) {
     let mut live: Vec<&Segment> = segments
         .iter()
         .filter(|s| s.state != SegmentState::DeleteSegmentFinished)
@@ -365,16 +451,13 @@ fn report_overlaps(topic: &str, partition: i32, segments: &[Segment], problems: 
     for s in live {
         if let Some(r) = reach {
             if s.start_offset <= r.end_offset {
-                problems.push(Problem {
-                    line: None,
-                    kind: ProblemKind::Overlap {
-                        topic: topic.into(),
-                        partition,
-                        first: r.id.clone(),
-                        second: s.id.clone(),
-                        from: s.start_offset,
-                        to: s.end_offset.min(r.end_offset),
-                    },
+                problems.push(ProblemKind::Overlap {
+                    topic: String::new(),
+                    partition,
+                    first: r.id.clone(),
+                    second: s.id.clone(),
+                    from: s.start_offset,
+                    to: s.end_offset.min(r.end_offset),
                 });
             }
             if s.end_offset > r.end_offset {

@@ -53,8 +53,12 @@ function quantile(xs, q) {
 
 // ---------- the CLI's numbers (the same core the page runs) ----------
 function cli(...args) {
-  const out = execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 2 << 30, stdio: ['ignore', 'pipe', 'inherit'] });
-  return JSON.parse(out);
+  // The CLI's warnings (overlapping segments of the synthetic data) are shown only on failure.
+  try {
+    return JSON.parse(execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] }));
+  } catch (e) {
+    die(`${CLI} ${args.join(' ')}: ${e.stderr || e.message}`);
+  }
 }
 /** RemoteLogSizeBytes of the cluster, from `size --json`, cross-checked with the sum over
  *  `plan --json` partitions (what tests/e2e/run.mjs compares the app with). */
@@ -100,10 +104,16 @@ function serve(routes) {
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--js-flags=--expose-gc'];
+/** A fresh browser and the pid of its main process: playwright's `chromium.launch` Browser has no
+ *  `process()`, so it is the child of this node process that the launch added. */
 async function launch(attempts = 3) {
   for (let i = 1; ; i++) {
+    const before = new Set(childrenOf(process.pid));
     try {
-      return await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: FLAGS });
+      const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: FLAGS });
+      const added = childrenOf(process.pid).filter((p) => !before.has(p));
+      if (added.length !== 1) die(`cannot tell the browser process: new children of node ${JSON.stringify(added)}`);
+      return { browser, browserPid: added[0] };
     } catch (e) {
       // Debian's Chromium has (rarely) crashed before opening any page on these machines.
       if (i >= attempts) throw e;
@@ -112,6 +122,11 @@ async function launch(attempts = 3) {
   }
 }
 
+function childrenOf(ppid) {
+  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try { return procStat(pid).ppid === ppid; } catch { return false; }
+  });
+}
 function procStat(pid) {
   // Fields after the ")" of the command name: state ppid ... utime(14) stime(15), 1-based overall.
   const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -133,8 +148,9 @@ function renderers(rootPid) {
   for (const pid of parent.keys()) {
     if (pid === rootPid || !isDescendant(pid)) continue;
     try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (cmd.includes('--type=renderer') && !cmd.some((a) => a.startsWith('--extension-process'))) out.push(pid);
+      // Zygote-forked processes rewrite their title: the arguments may be one space-joined string.
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (/(^|[\s\0])--type=renderer([\s\0]|$)/.test(cmd) && !/--extension-process/.test(cmd)) out.push(pid);
     } catch { /* exited */ }
   }
   return out;
@@ -211,7 +227,6 @@ async function loadAndWait(page, url, mark, snapshotPath) {
         response_start_ms: r && r.responseStart,
         fetch_end_ms: r && r.responseEnd,
         transfer_bytes: r && r.encodedBodySize,
-        fcp_ms: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
         fetched_ms: at('baseline:fetched'),
         parsed_ms: at('baseline:parsed'),
         summed_ms: at('baseline:summed'),
@@ -227,28 +242,40 @@ async function loadAndWait(page, url, mark, snapshotPath) {
   return r;
 }
 
-/** Load time, totals and renderer PSS (after load, after GC) of one page in a fresh browser;
- *  `more(page)` runs after the PSS readings, in the same tab. */
-async function measurePage(label, url, mark, snapshotPath, more) {
+/** first-contentful-paint: its entry arrives with the presentation feedback, which can come
+ *  after the load mark, so wait for it. */
+async function firstContentfulPaint(page) {
+  const h = await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+    null, { timeout: 10_000, polling: 50 }).catch(() => die('no first-contentful-paint entry within 10 s'));
+  return h.jsonValue();
+}
+
+/** Load time, totals and (unless `memory` is false) renderer PSS after load and after GC, of
+ *  one page in a fresh browser; `more(page)` runs after the PSS readings, in the same tab. */
+async function measurePage(label, url, mark, snapshotPath, { memory = true, more } = {}) {
   log(`${label}: fresh Chromium, loading ${url}`);
-  const browser = await launch();
-  const browserPid = browser.process()?.pid;
-  if (!browserPid) die('no browser pid from playwright');
+  const { browser, browserPid } = await launch();
   try {
     const page = await newPage(browser);
     const started = Date.now();
     const t = await loadAndWait(page, url, mark, snapshotPath);
-    log(`${label}: ${mark} at ${t.load_ms.toFixed(0)} ms (fetch ${t.fetch_start_ms?.toFixed(0)}–${t.fetch_end_ms?.toFixed(0)} ms; wall ${Date.now() - started} ms)`);
+    const fetched = snapshotPath ? ` (snapshot fetch ${t.fetch_start_ms.toFixed(0)}–${t.fetch_end_ms.toFixed(0)} ms)` : '';
+    log(`${label}: ${mark} at ${t.load_ms.toFixed(0)} ms${fetched}; wall ${Date.now() - started} ms`);
     const bytes = await page.getAttribute('[data-testid="remote-size-total"]', 'data-bytes');
     if (bytes == null || !/^\d+$/.test(bytes)) die(`${label}: remote-size-total has no integer data-bytes (${bytes})`);
-    const r = await pageRenderer(page, browserPid);
-    const pss = pssMb(r.pid);
-    const jsHeap = await forceGc(page);
-    const pssGc = pssMb(r.pid);
-    log(`${label}: renderer PSS ${pss.toFixed(0)} MB, after GC ${pssGc.toFixed(0)} MB (JS heap ${jsHeap.toFixed(0)} MB)`);
+    const fcp_ms = await firstContentfulPaint(page);
+    let mem = {};
+    if (memory) {
+      const r = await pageRenderer(page, browserPid);
+      const pss = pssMb(r.pid);
+      const jsHeap = await forceGc(page);
+      const pssGc = pssMb(r.pid);
+      log(`${label}: renderer PSS ${pss.toFixed(0)} MB, after GC ${pssGc.toFixed(0)} MB (JS heap ${jsHeap.toFixed(0)} MB)`);
+      mem = { pss_mb: pss, pss_after_gc_mb: pssGc, js_heap_after_gc_mb: jsHeap, renderers: r.count };
+    }
     const extra = more ? await more(page) : {};
     checkErrors(page, label);
-    return { ...t, total_bytes: Number(bytes), pss_mb: pss, pss_after_gc_mb: pssGc, js_heap_after_gc_mb: jsHeap, renderers: r.count, ...extra, version: browser.version() };
+    return { ...t, fcp_ms, total_bytes: Number(bytes), ...mem, ...extra, version: browser.version() };
   } finally {
     await browser.close();
   }
@@ -305,9 +332,9 @@ const snapUrl = origin + snapPath;
 const q = (s) => encodeURIComponent(s);
 
 const tl = await measurePage('tierlens', `${origin}${APP_PREFIX}?snapshot=${q(snapUrl)}`, 'tierlens:totals', snapPath,
-  (page) => whatIf(page, `${origin}${APP_PREFIX}?snapshot=${q(snapUrl)}&topic=${q(expected.firstTopic)}&partition=0`));
+  { more: (page) => whatIf(page, `${origin}${APP_PREFIX}?snapshot=${q(snapUrl)}&topic=${q(expected.firstTopic)}&partition=0`) });
 const bl = await measurePage('baseline', `${origin}/bench/baseline.html?snapshot=${q(snapUrl)}`, 'baseline:totals', snapPath);
-const demo = await measurePage('demo', `${origin}${APP_PREFIX}`, 'tierlens:totals', null);
+const demo = await measurePage('demo', `${origin}${APP_PREFIX}`, 'tierlens:totals', null, { memory: false });
 server.close();
 
 const wasmFiles = fs.readdirSync(DIST).filter((f) => f.endsWith('.wasm'));

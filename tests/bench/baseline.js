@@ -4,10 +4,13 @@
 //   baseline:fetched  the whole body is in as text
 //   baseline:parsed   JSON.parse returned
 //   baseline:totals   the total is on screen (next animation frame after the DOM write)
-// The snapshot URL comes from ?snapshot=.
+// The snapshot URL comes from ?snapshot=. The parsed snapshot stays referenced (window.snapshot),
+// as in any page that shows more than one number (tables, drill-down); ?keep=0 drops it, so
+// the memory after GC is then only the page's own.
 (async () => {
   const out = document.getElementById('total');
-  const url = new URLSearchParams(location.search).get('snapshot');
+  const params = new URLSearchParams(location.search);
+  const url = params.get('snapshot');
   try {
     if (!url) throw new Error('no ?snapshot= URL given');
     const res = await fetch(url);
@@ -32,6 +35,7 @@
       }
     }
     performance.mark('baseline:summed');
+    if (params.get('keep') !== '0') window.snapshot = snap;
 
     out.textContent = `${(total / 2 ** 40).toFixed(2)} TiB (${total} bytes)`;
     out.dataset.bytes = String(total);

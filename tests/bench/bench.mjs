@@ -13,6 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -316,6 +317,8 @@ function sizes(file) {
 
 // ---------- the run ----------
 const t0 = Date.now();
+const loadBefore = os.loadavg()[0];
+if (loadBefore > 0.5 * os.cpus().length) log(`note: load average ${loadBefore.toFixed(2)} on ${os.cpus().length} cores: other work is running, timings will be noisy`);
 log(`snapshot ${SNAPSHOT} (${(fs.statSync(SNAPSHOT).size / 2 ** 20).toFixed(0)} MB); CLI totals first`);
 const expected = cliTotals(SNAPSHOT);
 const demoExpected = cliTotals(DEMO);
@@ -378,6 +381,8 @@ const result = {
   echarts_bytes: echarts.bytes, echarts_gzip_bytes: echarts.gzip,
   demo_first_paint_ms: ms(demo.load_ms), demo_fcp_ms: ms(demo.fcp_ms),
   chromium: tl.version,
+  // 1-minute load average before and after: these machines are shared, so say how busy it was.
+  loadavg_before: round(loadBefore, 2), loadavg_after: round(os.loadavg()[0], 2),
   run_s: round((Date.now() - t0) / 1000, 1),
 };
 console.log(JSON.stringify(result));

@@ -156,6 +156,18 @@ function renderers(rootPid) {
   }
   return out;
 }
+/** Samples the PSS of every renderer under `browserPid` every `ms` until stopped; `peak(pid)`
+ *  is the largest seen for one (a 200 ms sampling can miss shorter spikes). */
+function pssSampler(browserPid, ms = 200) {
+  const peaks = new Map();
+  const sample = () => {
+    for (const pid of renderers(browserPid)) {
+      try { peaks.set(pid, Math.max(peaks.get(pid) ?? 0, pssMb(pid))); } catch { /* exited */ }
+    }
+  };
+  const timer = setInterval(sample, ms);
+  return { stop: () => clearInterval(timer), peak: (pid) => { sample(); return peaks.get(pid) ?? null; } };
+}
 function pssMb(pid) {
   const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
   if (!m) die(`no Pss in /proc/${pid}/smaps_rollup`);
@@ -256,6 +268,7 @@ async function firstContentfulPaint(page) {
 async function measurePage(label, url, mark, snapshotPath, { memory = true, more } = {}) {
   log(`${label}: fresh Chromium, loading ${url}`);
   const { browser, browserPid } = await launch();
+  const sampler = memory ? pssSampler(browserPid) : null;
   try {
     const page = await newPage(browser);
     const started = Date.now();
@@ -268,16 +281,19 @@ async function measurePage(label, url, mark, snapshotPath, { memory = true, more
     let mem = {};
     if (memory) {
       const r = await pageRenderer(page, browserPid);
+      sampler.stop();
       const pss = pssMb(r.pid);
+      const peak = Math.max(sampler.peak(r.pid) ?? 0, pss);
       const jsHeap = await forceGc(page);
       const pssGc = pssMb(r.pid);
-      log(`${label}: renderer PSS ${pss.toFixed(0)} MB, after GC ${pssGc.toFixed(0)} MB (JS heap ${jsHeap.toFixed(0)} MB)`);
-      mem = { pss_mb: pss, pss_after_gc_mb: pssGc, js_heap_after_gc_mb: jsHeap, renderers: r.count };
+      log(`${label}: renderer PSS peak ${peak.toFixed(0)} MB during load, ${pss.toFixed(0)} MB after load, after GC ${pssGc.toFixed(0)} MB (JS heap ${jsHeap.toFixed(0)} MB)`);
+      mem = { pss_peak_mb: peak, pss_mb: pss, pss_after_gc_mb: pssGc, js_heap_after_gc_mb: jsHeap, renderers: r.count };
     }
     const extra = more ? await more(page) : {};
     checkErrors(page, label);
     return { ...t, fcp_ms, total_bytes: Number(bytes), ...mem, ...extra, version: browser.version() };
   } finally {
+    sampler?.stop();
     await browser.close();
   }
 }
@@ -357,7 +373,7 @@ const result = {
   file_bytes: fs.statSync(SNAPSHOT).size,
   tierlens: {
     load_ms: ms(tl.load_ms), fetch_start_ms: ms(tl.fetch_start_ms), fetch_end_ms: ms(tl.fetch_end_ms),
-    pss_mb: mb(tl.pss_mb), pss_after_gc_mb: mb(tl.pss_after_gc_mb), js_heap_after_gc_mb: mb(tl.js_heap_after_gc_mb),
+    pss_peak_mb: mb(tl.pss_peak_mb), pss_mb: mb(tl.pss_mb), pss_after_gc_mb: mb(tl.pss_after_gc_mb), js_heap_after_gc_mb: mb(tl.js_heap_after_gc_mb),
     whatif_median_ms: round(tl.whatif_median_ms, 2), whatif_n: tl.whatif_n,
     slider_redraw_median_ms: round(tl.slider_redraw_median_ms, 2), slider_redraw_p95_ms: round(tl.slider_redraw_p95_ms, 2), slider_n: tl.slider_n,
     total_bytes: tl.total_bytes, renderers: tl.renderers,
@@ -365,11 +381,12 @@ const result = {
   baseline: {
     load_ms: ms(bl.load_ms), fetch_start_ms: ms(bl.fetch_start_ms), fetch_end_ms: ms(bl.fetch_end_ms),
     fetched_ms: ms(bl.fetched_ms), parsed_ms: ms(bl.parsed_ms), summed_ms: ms(bl.summed_ms),
-    pss_mb: mb(bl.pss_mb), pss_after_gc_mb: mb(bl.pss_after_gc_mb), js_heap_after_gc_mb: mb(bl.js_heap_after_gc_mb),
+    pss_peak_mb: mb(bl.pss_peak_mb), pss_mb: mb(bl.pss_mb), pss_after_gc_mb: mb(bl.pss_after_gc_mb), js_heap_after_gc_mb: mb(bl.js_heap_after_gc_mb),
     total_bytes: bl.total_bytes, renderers: bl.renderers,
   },
   ratios: {
     load: round(tl.load_ms / bl.load_ms, 2),
+    pss_peak: round(tl.pss_peak_mb / bl.pss_peak_mb, 2),
     pss: round(tl.pss_mb / bl.pss_mb, 2),
     pss_after_gc: round(tl.pss_after_gc_mb / bl.pss_after_gc_mb, 2),
   },

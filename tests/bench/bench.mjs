@@ -333,8 +333,18 @@ function sizes(file) {
 
 // ---------- the run ----------
 const t0 = Date.now();
+// How busy the machine is right now (the load average lags: it still counts the build that ran
+// just before): the share of non-idle CPU time over one second, from /proc/stat.
+function cpuTimes() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: f[3] + (f[4] || 0), total: f.reduce((a, b) => a + b, 0) };
+}
+const c0 = cpuTimes();
+await new Promise((r) => setTimeout(r, 1000));
+const c1 = cpuTimes();
+const busyBefore = 100 * (1 - (c1.idle - c0.idle) / Math.max(1, c1.total - c0.total));
 const loadBefore = os.loadavg()[0];
-if (loadBefore > 0.5 * os.cpus().length) log(`note: load average ${loadBefore.toFixed(2)} on ${os.cpus().length} cores: other work is running, timings will be noisy`);
+if (busyBefore > 20) log(`note: the CPUs were ${busyBefore.toFixed(0)}% busy before the run: other work is running, timings will be noisy`);
 log(`snapshot ${SNAPSHOT} (${(fs.statSync(SNAPSHOT).size / 2 ** 20).toFixed(0)} MB); CLI totals first`);
 const expected = cliTotals(SNAPSHOT);
 const demoExpected = cliTotals(DEMO);
@@ -398,8 +408,9 @@ const result = {
   echarts_bytes: echarts.bytes, echarts_gzip_bytes: echarts.gzip,
   demo_first_paint_ms: ms(demo.load_ms), demo_fcp_ms: ms(demo.fcp_ms),
   chromium: tl.version,
-  // 1-minute load average before and after: these machines are shared, so say how busy it was.
-  loadavg_before: round(loadBefore, 2), loadavg_after: round(os.loadavg()[0], 2),
+  // These machines are shared: how busy the CPUs were in the second before the run (%), and the
+  // 1-minute load average before and after it.
+  cpu_busy_before_pct: round(busyBefore, 0), loadavg_before: round(loadBefore, 2), loadavg_after: round(os.loadavg()[0], 2),
   run_s: round((Date.now() - t0) / 1000, 1),
 };
 console.log(JSON.stringify(result));

@@ -1,9 +1,11 @@
 //! Every way a snapshot reaches the app: a URL (gloo-net), a chosen file, pasted text.
-//! Each returns a typed [`ApiError`] or the parsed data; nothing here touches the DOM tree.
+//! URL bodies and files are read as streams and parsed chunk by chunk as they arrive, so the
+//! whole input is never held and the page stays responsive; nothing here touches the DOM tree.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tierlens_core::{load, LoadError, Loaded, Problem, Snapshot};
-use wasm_bindgen::JsCast;
+use tierlens_core::{load, LoadError, Loaded, Problem, Snapshot, StreamLoader};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// A loaded snapshot together with where it came from. The snapshot is shared (never copied)
@@ -35,29 +37,64 @@ pub enum ApiError {
         #[source]
         source: LoadError,
     },
+    #[error("loading {origin} was cancelled")]
+    Cancelled { origin: String },
 }
 
-fn parse(origin: String, bytes: &[u8]) -> Result<Arc<Dataset>, ApiError> {
-    match load(bytes) {
-        Ok(Loaded { snapshot, problems }) => Ok(Arc::new(Dataset {
-            origin,
-            snapshot: Arc::new(snapshot),
-            problems,
-        })),
-        Err(source) => Err(ApiError::Load { origin, source }),
+/// How far a load has got, for the progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LoadProgress {
+    /// Bytes received (compressed, if the input is gzip).
+    pub received: u64,
+    /// The size of the input, when the server or the file says.
+    pub total: Option<u64>,
+    pub segments: u64,
+    /// All bytes are read; sizes and the plan index are being computed.
+    pub computing: bool,
+}
+
+/// Stops a load in flight at its next chunk. Cloned into the load; kept by the page.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether both handles belong to the same load.
+    pub fn same(&self, other: &Cancel) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
     }
 }
 
-/// Fetches and parses a snapshot (JSON, .json.gz or a formatter dump) from `url`.
-pub async fn fetch_snapshot(url: String) -> Result<Arc<Dataset>, ApiError> {
-    let network = |e: gloo_net::Error| ApiError::Network {
+fn dataset(origin: String, loaded: Loaded) -> Arc<Dataset> {
+    Arc::new(Dataset {
+        origin,
+        snapshot: Arc::new(loaded.snapshot),
+        problems: loaded.problems,
+    })
+}
+
+/// Fetches and parses a snapshot (JSON, .json.gz or a formatter dump) from `url`, parsing the
+/// body as it streams in.
+pub async fn fetch_snapshot(
+    url: String,
+    progress: impl Fn(LoadProgress),
+    cancel: Cancel,
+) -> Result<Arc<Dataset>, ApiError> {
+    let network = |message: String| ApiError::Network {
         url: url.clone(),
-        message: e.to_string(),
+        message,
     };
     let resp = gloo_net::http::Request::get(&url)
         .send()
         .await
-        .map_err(network)?;
+        .map_err(|e| network(e.to_string()))?;
     if !resp.ok() {
         return Err(ApiError::Status {
             url: url.clone(),
@@ -65,29 +102,146 @@ pub async fn fetch_snapshot(url: String) -> Result<Arc<Dataset>, ApiError> {
             status_text: resp.status_text(),
         });
     }
-    let bytes = resp.binary().await.map_err(network)?;
-    parse(url, &bytes)
+    // The length the server sends is of the bytes on the wire: with `Content-Encoding` the
+    // browser inflates them and the count no longer matches, so there is no total then.
+    let total = match resp.headers().get("content-encoding") {
+        Some(_) => None,
+        None => resp
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.parse().ok()),
+    };
+    let Some(body) = resp.body() else {
+        return Err(ApiError::Load {
+            origin: url.clone(),
+            source: LoadError::Empty,
+        });
+    };
+    read_stream(&url, body, total, progress, cancel, |e| {
+        network(js_message(&e))
+    })
+    .await
 }
 
-/// Reads and parses a file the user picked.
-pub async fn read_file(file: web_sys::File) -> Result<Arc<Dataset>, ApiError> {
+/// Reads and parses a file the user picked, as a stream.
+pub async fn read_file(
+    file: web_sys::File,
+    progress: impl Fn(LoadProgress),
+    cancel: Cancel,
+) -> Result<Arc<Dataset>, ApiError> {
     let name = file.name();
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| ApiError::File {
+    let total = Some(file.size() as u64);
+    read_stream(&name, file.stream(), total, progress, cancel, |e| {
+        ApiError::File {
             name: name.clone(),
             message: js_message(&e),
-        })?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    parse(name, &bytes)
+        }
+    })
+    .await
 }
 
 /// Parses text pasted into the page.
 pub fn parse_pasted(text: &str) -> Result<Arc<Dataset>, ApiError> {
-    parse("pasted text".to_string(), text.as_bytes())
+    let origin = "pasted text".to_string();
+    match load(text.as_bytes()) {
+        Ok(loaded) => Ok(dataset(origin, loaded)),
+        Err(source) => Err(ApiError::Load { origin, source }),
+    }
 }
 
-fn js_message(e: &wasm_bindgen::JsValue) -> String {
+/// Feeds a byte stream to the core's [`StreamLoader`] chunk by chunk, yielding to the event
+/// loop every few milliseconds so the progress bar paints and clicks (cancel) get through.
+async fn read_stream(
+    origin: &str,
+    stream: web_sys::ReadableStream,
+    total: Option<u64>,
+    progress: impl Fn(LoadProgress),
+    cancel: Cancel,
+    read_error: impl Fn(JsValue) -> ApiError,
+) -> Result<Arc<Dataset>, ApiError> {
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let stop = |e: ApiError| {
+        let _ = reader.cancel();
+        Err(e)
+    };
+    let mut loader = StreamLoader::new();
+    let mut chunk_buf: Vec<u8> = Vec::new();
+    let mut received = 0u64;
+    let mut since_yield = now_ms();
+    loop {
+        if cancel.is_cancelled() {
+            return stop(ApiError::Cancelled {
+                origin: origin.to_string(),
+            });
+        }
+        let result = match JsFuture::from(reader.read()).await {
+            Ok(r) => r.unchecked_into::<web_sys::ReadableStreamReadResult>(),
+            Err(e) => return Err(read_error(e)),
+        };
+        if result.get_done().unwrap_or(false) {
+            break;
+        }
+        let chunk = js_sys::Uint8Array::new(&result.get_value());
+        let n = chunk.length() as usize;
+        chunk_buf.resize(n, 0);
+        chunk.copy_to(&mut chunk_buf);
+        received += n as u64;
+        if let Err(source) = loader.feed(&chunk_buf) {
+            return stop(ApiError::Load {
+                origin: origin.to_string(),
+                source,
+            });
+        }
+        // Chunks that are already buffered resolve as microtasks, which never let the page
+        // paint: hand the event loop a turn every ~30 ms of parsing.
+        if now_ms() - since_yield > 30.0 {
+            progress(LoadProgress {
+                received,
+                total,
+                segments: loader.progress().segments,
+                computing: false,
+            });
+            yield_to_event_loop().await;
+            since_yield = now_ms();
+        }
+    }
+    let segments = loader.progress().segments;
+    let loaded = loader.finish().map_err(|source| ApiError::Load {
+        origin: origin.to_string(),
+        source,
+    })?;
+    progress(LoadProgress {
+        received,
+        total,
+        segments,
+        computing: true,
+    });
+    yield_to_event_loop().await;
+    Ok(dataset(origin.to_string(), loaded))
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Resolves in a new task (a `MessageChannel` message: unlike `setTimeout(0)`, never clamped
+/// to 4 ms when repeated).
+pub async fn yield_to_event_loop() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Ok(channel) = web_sys::MessageChannel::new() {
+            channel.port1().set_onmessage(Some(resolve.unchecked_ref()));
+            let _ = channel.port2().post_message(&JsValue::NULL);
+        } else {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+fn js_message(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())

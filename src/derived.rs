@@ -48,6 +48,8 @@ pub struct Derived {
     pub profile: Memo<ProfileChoice>,
     pub now_ms: Memo<i64>,
     pub sizes: Memo<Option<Shared<SizeReport>>>,
+    /// The what-if index of the selected topic (none without one): a what-if changes one
+    /// topic, and a cluster-wide index would hold ~100 bytes per segment for good.
     pub index: Memo<Option<Shared<PlanIndex>>>,
     /// The index under the snapshot's own profile, to show what the chosen profile changes.
     pub default_index: Memo<Option<Shared<PlanIndex>>>,
@@ -55,7 +57,9 @@ pub struct Derived {
     pub current_policy: Memo<Policy>,
     /// The snapshot's configs with the user's proposed values for the selected topic.
     pub proposed_policy: Memo<Policy>,
+    /// The whole cluster under its configs.
     pub current_plan: Memo<Option<Shared<Plan>>>,
+    /// The selected topic under the proposed configs (its partitions only).
     pub proposed_plan: Memo<Option<Shared<Plan>>>,
 }
 
@@ -96,7 +100,14 @@ impl Derived {
             snapshot.with(|s| s.as_ref().map(|s| Shared(Arc::new(sizes(s, p)))))
         });
         let index_for = move |p: KafkaVersion| {
-            snapshot.with(|s| s.as_ref().map(|s| Shared(Arc::new(PlanIndex::build(s, p)))))
+            let topic = settings.topic.0.get()?;
+            snapshot.with(|s| {
+                let s = s.as_ref()?;
+                s.topic(&topic)?;
+                Some(Shared(Arc::new(PlanIndex::build_topics(s, p, |t| {
+                    t.name == topic
+                }))))
+            })
         };
         let index = Memo::new(move |_| index_for(profile.with(|p| p.profile)));
         let default_index = Memo::new(move |_| {
@@ -119,15 +130,21 @@ impl Derived {
             }
             policy
         });
-        let plan_with = move |policy: Memo<Policy>| {
+        let current_plan = Memo::new(move |_| {
             let now = now_ms.get();
-            let policy = policy.get();
-            index.with(|i| i.as_ref().map(|i| Shared(Arc::new(i.plan(&policy, now)))))
-        };
-        let current_plan = Memo::new(move |_| plan_with(current_policy));
+            let policy = current_policy.get();
+            snapshot.with(|s| {
+                s.as_ref()
+                    .map(|s| Shared(Arc::new(PlanIndex::plan_by_topic(s, &policy, now))))
+            })
+        });
         let proposed_plan = Memo::new(move |_| {
             crate::perf::mark_start();
-            crate::perf::phase("plan", || plan_with(proposed_policy))
+            crate::perf::phase("plan", || {
+                let now = now_ms.get();
+                let policy = proposed_policy.get();
+                index.with(|i| i.as_ref().map(|i| Shared(Arc::new(i.plan(&policy, now)))))
+            })
         });
         Derived {
             snapshot,

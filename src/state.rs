@@ -1,7 +1,7 @@
 //! Shared app state: the loaded dataset, the load status, and the URL query that holds every
 //! setting a user makes (so a link reproduces the view).
 
-use crate::api::{self, ApiError, Dataset};
+use crate::api::{self, ApiError, Cancel, Dataset, LoadProgress};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::query_signal_with_options;
@@ -31,6 +31,10 @@ pub enum Source {
 pub struct AppState {
     pub dataset: RwSignal<Option<Arc<Dataset>>>,
     pub status: RwSignal<LoadStatus>,
+    /// How far the load in flight has got (`None` when none is).
+    pub progress: RwSignal<Option<LoadProgress>>,
+    /// Stops the load in flight.
+    cancel: StoredValue<Option<Cancel>>,
 }
 
 impl AppState {
@@ -38,6 +42,15 @@ impl AppState {
         AppState {
             dataset: RwSignal::new(None),
             status: RwSignal::new(LoadStatus::Idle),
+            progress: RwSignal::new(None),
+            cancel: StoredValue::new(None),
+        }
+    }
+
+    /// Cancels the load in flight, if any; what was shown before stays.
+    pub fn cancel_load(self) {
+        if let Some(c) = self.cancel.get_value() {
+            c.cancel();
         }
     }
 
@@ -49,13 +62,28 @@ impl AppState {
             Source::File(f) => f.name(),
             Source::Paste(_) => "pasted text".to_string(),
         };
+        // A new load replaces one still in flight.
+        self.cancel_load();
+        let cancel = Cancel::default();
+        let mine = cancel.clone();
+        self.cancel.set_value(Some(cancel.clone()));
         self.status.set(LoadStatus::Loading(label));
+        self.progress.set(None);
+        let progress = move |p| self.progress.set(Some(p));
         spawn_local(async move {
             let result = match source {
-                Source::Url(url) => api::fetch_snapshot(url).await,
-                Source::File(file) => api::read_file(file).await,
+                Source::Url(url) => api::fetch_snapshot(url, progress, cancel).await,
+                Source::File(file) => api::read_file(file, progress, cancel).await,
                 Source::Paste(text) => api::parse_pasted(&text),
             };
+            // A load superseded by a newer one says nothing.
+            if !self
+                .cancel
+                .with_value(|c| c.as_ref().is_some_and(|c| c.same(&mine)))
+            {
+                return;
+            }
+            self.progress.set(None);
             match result {
                 Ok(ds) => {
                     self.dataset.set(Some(ds));

@@ -91,6 +91,10 @@ fn PanelStatus() -> impl IntoView {
     move || {
         match state.status.get() {
         LoadStatus::Loading(what) => view! { <p class="muted">"Loading " {what} "…"</p> }.into_any(),
+        LoadStatus::Failed(crate::api::ApiError::Cancelled { origin }) => view! {
+            <p class="muted">{format!("Loading {origin} was cancelled. The data shown above is unchanged.")}</p>
+        }
+        .into_any(),
         LoadStatus::Failed(err) => view! {
             <p class="field-error" data-testid="load-panel-error">
                 {format!("Could not load {}. The data shown above is unchanged.", err.to_string().trim_end_matches('.'))}

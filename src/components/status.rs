@@ -1,7 +1,8 @@
 //! What the app is doing and what went wrong, in words.
+use crate::api::ApiError;
 use crate::state::{AppState, LoadStatus};
 use leptos::prelude::*;
-use tierlens_core::units::counted;
+use tierlens_core::units::{counted, format_bytes};
 
 /// Loading progress and load errors. An error never hides the data already on screen.
 #[component]
@@ -12,11 +13,38 @@ pub fn StatusBanner() -> impl IntoView {
         LoadStatus::Loading(what) => Some(
             view! {
                 <div class="banner loading" role="status" data-testid="loading">
-                    "Loading " {what} "…"
+                    <span>"Loading " {what} "…"</span>
+                    <LoadProgressBar />
+                    <button
+                        class="cancel"
+                        data-testid="load-cancel"
+                        on:click=move |_| state.cancel_load()
+                    >
+                        "Cancel"
+                    </button>
                 </div>
             }
             .into_any(),
         ),
+        LoadStatus::Failed(ApiError::Cancelled { origin }) => {
+            let kept = state.dataset.with(|d| d.is_some());
+            Some(
+                view! {
+                    <div class="banner" role="status" data-testid="load-cancelled">
+                        {format!("Loading {origin} was cancelled.")}
+                        {kept.then_some(" The previously loaded data is still shown.")}
+                        <button
+                            class="dismiss"
+                            aria-label="Dismiss"
+                            on:click=move |_| state.status.set(LoadStatus::Idle)
+                        >
+                            "×"
+                        </button>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
         LoadStatus::Failed(err) => {
             let kept = state.dataset.with(|d| d.is_some());
             Some(
@@ -37,6 +65,43 @@ pub fn StatusBanner() -> impl IntoView {
                 .into_any(),
             )
         }
+    }
+}
+
+/// Bytes received of the total (when known) and segments parsed; then "computing".
+#[component]
+fn LoadProgressBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let p = state.progress.get()?;
+        let text = if p.computing {
+            format!(
+                "{} read; computing sizes and retention…",
+                counted(p.segments, "segment")
+            )
+        } else {
+            let of = p
+                .total
+                .map(|t| format!(" of {}", format_bytes(t as i64)))
+                .unwrap_or_default();
+            format!(
+                "{}{of} · {}",
+                format_bytes(p.received as i64),
+                counted(p.segments, "segment")
+            )
+        };
+        // Without a total the bar is indeterminate (no `value`).
+        let value = match (p.computing, p.total) {
+            (true, _) => Some(1.0),
+            (false, Some(t)) if t > 0 => Some((p.received as f64 / t as f64).min(1.0)),
+            _ => None,
+        };
+        Some(view! {
+            <progress max="1" value=value data-testid="load-progress"></progress>
+            <span class="muted" data-testid="load-progress-text" data-segments=p.segments>
+                {text}
+            </span>
+        })
     }
 }
 

@@ -265,6 +265,15 @@ proptest! {
             let ix = PlanIndex::build(&snap, profile);
             let got = ix.plan(&policy, now);
             prop_assert_eq!(&got, &want, "profile {}", profile);
+            // One topic's index at a time gives the same plan, and each topic's own index
+            // plans exactly that topic's partitions.
+            prop_assert_eq!(&PlanIndex::plan_by_topic(&snap, &policy, now), &want, "by topic, {}", profile);
+            if let Some(t) = snap.topics.first() {
+                let one = PlanIndex::build_topics(&snap, profile, |x| x.name == t.name).plan(&policy, now);
+                let theirs: Vec<_> = want.partitions.iter().filter(|p| p.topic == t.name).cloned().collect();
+                prop_assert_eq!(&one.partitions, &theirs);
+                prop_assert_eq!(&one.topics[..], &want.topics[..1]);
+            }
             let summary = ix.summary(&policy, now);
             prop_assert_eq!(&summary, &want.summary(), "summary, profile {}", profile);
             // The summary's keys line up with the plan's partitions.
@@ -336,6 +345,7 @@ fn index_equals_reference_on_a_synthetic_cluster() {
                 }
                 let want = reference::plan(&snap, &policy, now);
                 assert_eq!(ix.plan(&policy, now), want, "{profile} {ms} {bytes} {now}");
+                assert_eq!(PlanIndex::plan_by_topic(&snap, &policy, now), want);
                 assert_eq!(ix.summary(&policy, now), want.summary());
                 deleted += want.totals.segments_deleted;
                 stopped_by_upload += want

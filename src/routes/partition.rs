@@ -11,7 +11,7 @@ use tierlens_charts::{
 };
 use tierlens_core::explain::explain_in_partition;
 use tierlens_core::units::{format_bytes, format_timestamp_utc};
-use tierlens_core::{filter_empty_epochs, Segment};
+use tierlens_core::{filter_empty_epochs, SegmentRef};
 
 /// One segment as the view shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +28,7 @@ struct SegmentRow {
     explanation: String,
 }
 
-fn epochs_text(s: &Segment) -> String {
+fn epochs_text(s: &SegmentRef) -> String {
     s.segment_leader_epochs
         .iter()
         .map(|(e, o)| format!("{e}@{o}"))
@@ -85,13 +85,13 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                             .enumerate()
                             .map(|(i, g)| SegmentRow {
                                 index: i,
-                                id: g.id.clone(),
+                                id: g.id.to_string(),
                                 start_offset: g.start_offset,
                                 end_offset: g.end_offset,
                                 size_bytes: g.size_bytes,
                                 max_timestamp_ms: g.max_timestamp_ms,
                                 state: g.state.as_str(),
-                                epochs: epochs_text(g),
+                                epochs: epochs_text(&g),
                                 deleted_by: deleted.get(&i).copied(),
                                 explanation: explanations.get(i).cloned().unwrap_or_default(),
                             })
@@ -120,12 +120,12 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                     // this segment's newest record. The first segment's start is unknown: it
                     // gets the median span of the others.
                     let mut order: Vec<usize> = (0..p.segments.len()).collect();
-                    order.sort_by_key(|&i| (p.segments[i].start_offset, p.segments[i].end_offset));
+                    order.sort_by_key(|&i| (p.segments.at(i).start_offset, p.segments.at(i).end_offset));
                     let mut start_ms = vec![0i64; p.segments.len()];
                     let mut prev: Option<i64> = None;
                     let mut spans = Vec::new();
                     for &i in &order {
-                        let max = p.segments[i].max_timestamp_ms;
+                        let max = p.segments.at(i).max_timestamp_ms;
                         start_ms[i] = prev.filter(|&v| v <= max).unwrap_or(max);
                         if prev.is_some() {
                             spans.push(max - start_ms[i]);
@@ -134,12 +134,12 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                     }
                     spans.sort_unstable();
                     if let (Some(&first), Some(&median)) = (order.first(), spans.get(spans.len() / 2)) {
-                        start_ms[first] = p.segments[first].max_timestamp_ms.saturating_sub(median);
+                        start_ms[first] = p.segments.at(first).max_timestamp_ms.saturating_sub(median);
                     }
                     let segs: Vec<TimelineSegment> = rows
                         .iter()
                         .map(|r| {
-                            let g = &p.segments[r.index];
+                            let g = p.segments.at(r.index);
                             TimelineSegment {
                                 id: r.id.clone(),
                                 start_ms: start_ms[r.index],
@@ -176,7 +176,7 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                             .filter_map(|&(e, off)| {
                                 order
                                     .iter()
-                                    .find(|&&i| p.segments[i].start_offset <= off && off <= p.segments[i].end_offset)
+                                    .find(|&&i| p.segments.at(i).start_offset <= off && off <= p.segments.at(i).end_offset)
                                     .map(|&i| (e, start_ms[i]))
                             })
                             .collect(),

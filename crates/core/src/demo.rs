@@ -671,7 +671,7 @@ fn gen_partition(rng: &mut Rng, spec: &TopicSpec, partition: i32, q: Quirks) -> 
         local_size_bytes: Some(local_size),
         only_local_size_bytes: Some(only_local),
         leader_epochs: Some(truncate_lineage(&history, log_start_offset)),
-        segments,
+        segments: segments.into(),
     }
 }
 

@@ -61,7 +61,7 @@ fn age(now_ms: i64, ts: i64) -> String {
 
 /// Where the walk first visits segment `i`: (rank of its first lineage epoch, listing index).
 fn walk_key(p: &Partition, lineage: &[(i32, i64)], i: usize) -> Option<(usize, usize)> {
-    let s = &p.segments[i];
+    let s = p.segments.at(i);
     if s.state == SegmentState::DeleteSegmentFinished {
         return None;
     }
@@ -202,7 +202,7 @@ pub fn explain_in_partition(
     }
     let leo = p.log_end_offset_or_inferred();
     if !epochs_within_lineage(
-        &s.segment_leader_epochs,
+        s.segment_leader_epochs,
         s.end_offset,
         leo,
         &lineage,
@@ -233,7 +233,7 @@ fn in_flight_or_other(
     pp: &PartitionPlan,
     now: i64,
 ) -> Option<Explanation> {
-    let s = &p.segments[i];
+    let s = p.segments.at(i);
     let text = if !rules.stop_at_segment_being_copied && presumed_in_flight(p)[i] {
         "upload in progress".to_string()
     } else {

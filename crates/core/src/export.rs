@@ -61,11 +61,13 @@ pub fn plan_csv(snapshot: &Snapshot, plan: &Plan, topic: Option<&str>) -> String
         if topic.is_some_and(|t| t != pp.topic) {
             continue;
         }
-        let segments = snapshot
+        let Some(segments) = snapshot
             .topic(&pp.topic)
             .and_then(|t| t.partitions.iter().find(|p| p.partition == pp.partition))
-            .map(|p| p.segments.as_slice())
-            .unwrap_or(&[]);
+            .map(|p| &p.segments)
+        else {
+            continue;
+        };
         for d in &pp.deletions {
             let Some(s) = segments.get(d.segment_index) else {
                 continue;

@@ -108,7 +108,7 @@ pub fn findings(snapshot: &Snapshot, sizes: &SizeReport, now_ms: i64) -> Vec<Fin
             let in_flight = presumed_in_flight(p);
             for (s, flying) in p.segments.iter().zip(in_flight) {
                 let age_ms = s.event_timestamp_ms.map(|e| now_ms.saturating_sub(e));
-                let (topic, partition, id) = (t.name.clone(), p.partition, s.id.clone());
+                let (topic, partition, id) = (t.name.clone(), p.partition, s.id.to_string());
                 match s.state {
                     SegmentState::CopySegmentStarted if !flying => {
                         out.push(Finding::DanglingUpload {
@@ -186,7 +186,7 @@ mod tests {
             .flat_map(|t| &t.partitions)
             .flat_map(|p| p.segments.iter().zip(presumed_in_flight(p)))
             .filter(|(_, f)| *f)
-            .map(|(s, _)| s.id.clone())
+            .map(|(s, _)| s.id.to_string())
             .collect();
         assert_eq!(flying.len(), 1);
         assert!(!f

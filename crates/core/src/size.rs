@@ -166,7 +166,7 @@ pub fn partition_sizes(p: &Partition, rules: &Rules) -> SizeTotals {
             // Only segments listed under a lineage epoch are seen by buildRetentionSizeData; a
             // segment that passes the lineage check always has one, so the check suffices.
             if epochs_within_lineage(
-                &s.segment_leader_epochs,
+                s.segment_leader_epochs,
                 s.end_offset,
                 leo,
                 &lineage,

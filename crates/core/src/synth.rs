@@ -44,12 +44,13 @@ impl XorShift {
     }
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
+/// A random 16-byte id printed as Kafka prints a `Uuid`: unpadded base64url.
 fn fake_uuid(rng: &mut XorShift) -> String {
-    (0..22)
-        .map(|_| ALPHABET[rng.below(64) as usize] as char)
-        .collect()
+    use base64::Engine;
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&rng.next().to_le_bytes());
+    bytes[8..].copy_from_slice(&rng.next().to_le_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// A snapshot of `topics × partitions_per_topic` partitions with `segments_per_partition`
@@ -124,7 +125,7 @@ pub fn snapshot(spec: &SynthSpec) -> Snapshot {
                 local_size_bytes: Some(9 << 30),
                 only_local_size_bytes: Some(1 << 30),
                 leader_epochs: Some(epochs),
-                segments,
+                segments: segments.into(),
             });
         }
         topics.push(Topic {

@@ -94,8 +94,12 @@ fn demo_is_internally_consistent() {
                 .all(|w| w[0].0 < w[1].0 && w[0].1 <= w[1].1));
             let mut previous_start = i64::MIN;
             for g in &p.segments {
-                assert!(ids.insert(g.id.clone()), "duplicate id {}", g.id);
-                assert_eq!(g.id.len(), 22);
+                assert!(ids.insert(g.id), "duplicate id {}", g.id);
+                assert!(
+                    matches!(g.id, tierlens_core::SegmentId::Uuid(_)),
+                    "demo ids are Kafka UUIDs: {}",
+                    g.id
+                );
                 assert!(g.start_offset >= previous_start, "listing order");
                 previous_start = g.start_offset;
                 assert!(g.start_offset <= g.end_offset && g.end_offset < leo);
@@ -227,7 +231,7 @@ fn segments(
     Item = (
         &tierlens_core::Topic,
         &tierlens_core::Partition,
-        &tierlens_core::Segment,
+        tierlens_core::SegmentRef<'_>,
     ),
 > {
     s.topics.iter().flat_map(|t| {

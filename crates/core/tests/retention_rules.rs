@@ -57,7 +57,7 @@ fn partition(segments: Vec<Segment>, lineage: &[(i32, i64)], lso: i64, leo: i64)
         local_size_bytes: None,
         only_local_size_bytes: Some(0),
         leader_epochs: Some(lineage.to_vec()),
-        segments,
+        segments: segments.into(),
     }
 }
 
@@ -365,7 +365,9 @@ fn copy_segment_started_upload_in_flight_and_dangling_uploads() {
     );
     // The exporter says nothing is in flight: a dangling upload like the other.
     let mut p2 = p;
-    p2.segments[3].copy_in_progress = Some(false);
+    let mut segs = p2.segments.to_vec();
+    segs[3].copy_in_progress = Some(false);
+    p2.segments = segs.into();
     let plan2 = run(
         &snapshot(config(7 * DAY, -1), p2),
         KafkaVersion::V4_3Plus,

@@ -93,7 +93,7 @@ prop_compose! {
             local_size_bytes: local.map(|l| l.0),
             only_local_size_bytes: only_local,
             leader_epochs: lineage,
-            segments: segs,
+            segments: segs.into(),
         }
     }
 }
@@ -163,7 +163,7 @@ fn coherent_partition(p: i32) -> impl Strategy<Value = Partition> {
                     local_size_bytes: local.map(|l| l.0),
                     only_local_size_bytes: only_local,
                     leader_epochs: Some(lineage),
-                    segments,
+                    segments: segments.into(),
                 }
             },
         )

@@ -745,7 +745,7 @@ impl Replay {
                     segments.sort_by_key(|s| s.start_offset);
                     Partition {
                         partition: p.partition,
-                        segments,
+                        segments: segments.into(),
                         ..Partition::default()
                     }
                 })
@@ -818,12 +818,12 @@ mod tests {
         }
     }
 
-    fn only_segments(l: &Loaded) -> Vec<&Segment> {
+    fn only_segments(l: &Loaded) -> Vec<Segment> {
         l.snapshot
             .topics
             .iter()
             .flat_map(|t| &t.partitions)
-            .flat_map(|p| &p.segments)
+            .flat_map(|p| p.segments.to_vec())
             .collect()
     }
 
@@ -846,7 +846,7 @@ mod tests {
         assert_eq!(p.log_start_offset, None);
         assert_eq!(p.leader_epochs, None);
         assert_eq!(
-            p.segments,
+            p.segments.to_vec(),
             vec![Segment {
                 id: "%s".into(),
                 start_offset: 0,
@@ -877,8 +877,8 @@ mod tests {
         assert!(l.problems.is_empty(), "{:?}", l.problems);
         let t = &l.snapshot.topics[0];
         assert_eq!(t.topic_id.as_deref(), Some(TID));
-        assert_eq!(t.partitions[0].segments[0].id, "iWtc1Z6xQu2_DJXTklzKxQ");
-        assert_eq!(t.partitions[0].segments[0].size_bytes, 1024);
+        assert_eq!(t.partitions[0].segments.at(0).id, "iWtc1Z6xQu2_DJXTklzKxQ");
+        assert_eq!(t.partitions[0].segments.at(0).size_bytes, 1024);
     }
 
     #[test]
@@ -889,7 +889,7 @@ mod tests {
         assert_eq!(t.name, "orders");
         assert_eq!(t.topic_id.as_deref(), Some("a04vEDyKT36dIQpb58P00g"));
         assert_eq!(t.partitions[0].partition, 3);
-        let s = &t.partitions[0].segments[0];
+        let s = &t.partitions[0].segments.at(0);
         // The merged state of kafka-reference.md §2.4.
         assert_eq!(s.id, "Dh96nFLUS46j9nwtHpuKQA");
         assert_eq!((s.start_offset, s.end_offset), (1200, 2399));
@@ -913,7 +913,7 @@ mod tests {
     fn literal_lines_full_lifecycle_then_partition_delete() {
         let text = [L_CREATE, L_FINISHED, L_DELETE_STARTED].join("\n");
         let l = ok(&text);
-        let s = only_segments(&l)[0];
+        let s = only_segments(&l)[0].clone();
         assert_eq!(s.state, DeleteSegmentStarted);
         assert_eq!(s.broker_id, Some(2));
         assert_eq!(s.event_timestamp_ms, Some(1718600000000));
@@ -976,7 +976,7 @@ mod tests {
         assert_eq!(only_segments(&l)[0].event_timestamp_ms, Some(2000));
         let l = ok(&[seg_line("foo", 0, "x", 0, 9, "{0=0}", 1000), old].join("\n"));
         assert!(l.problems.is_empty(), "{:?}", l.problems);
-        let s = only_segments(&l)[0];
+        let s = only_segments(&l)[0].clone();
         assert_eq!(s.state, DeleteSegmentStarted);
         assert_eq!(s.event_timestamp_ms, Some(3000));
         assert_eq!(s.broker_id, Some(7));
@@ -1063,7 +1063,7 @@ mod tests {
         assert_eq!(t.name, "my-topic.with_dots-and-dashes");
         assert_eq!(t.topic_id.as_deref(), Some("obLD1OX2R4mKvN7wEjRWeA"));
         assert_eq!(t.partitions[0].partition, 0);
-        assert_eq!(t.partitions[0].segments[0].id, "AAAAAAAAAAAAAAAAAAAAAA");
+        assert_eq!(t.partitions[0].segments.at(0).id, "AAAAAAAAAAAAAAAAAAAAAA");
     }
 
     #[test]
@@ -1075,7 +1075,7 @@ mod tests {
         ]
         .join("\n");
         let l = ok(&text);
-        let s = only_segments(&l)[0];
+        let s = only_segments(&l)[0].clone();
         assert_eq!(s.state, CopySegmentFinished);
         assert_eq!(s.event_timestamp_ms, Some(2000));
         assert_eq!(
@@ -1223,23 +1223,26 @@ mod tests {
         let p0: Vec<_> = orders.partitions[0]
             .segments
             .iter()
-            .map(|s| (s.id.as_str(), s.start_offset, s.state))
+            .map(|s| (s.id.to_string(), s.start_offset, s.state))
             .collect();
         assert_eq!(
             p0,
             vec![
-                ("s1", 0, DeleteSegmentStarted),
-                ("s2", 100, CopySegmentFinished),
-                ("s3", 200, CopySegmentStarted),
+                ("s1".to_string(), 0, DeleteSegmentStarted),
+                ("s2".to_string(), 100, CopySegmentFinished),
+                ("s3".to_string(), 200, CopySegmentStarted),
             ]
         );
         assert_eq!(
-            orders.partitions[0].segments[0].segment_leader_epochs,
+            orders.partitions[0].segments.at(0).segment_leader_epochs,
             vec![(0, 0), (1, 60)]
         );
         assert!(orders.partitions[1].segments.is_empty());
         assert_eq!(
-            snap.topic("audit.log").unwrap().partitions[0].segments[0].state,
+            snap.topic("audit.log").unwrap().partitions[0]
+                .segments
+                .at(0)
+                .state,
             CopySegmentFinished
         );
     }
@@ -1253,7 +1256,8 @@ mod tests {
         ]
         .join("\n");
         let l = ok(&text);
-        let ids: Vec<_> = only_segments(&l).iter().map(|s| s.id.as_str()).collect();
+        let segs = only_segments(&l);
+        let ids: Vec<_> = segs.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(ids, vec!["first", "second", "early"]);
     }
 
@@ -1360,7 +1364,7 @@ mod tests {
         let l = ok(&[old.clone(), new.clone()].join("\n"));
         let t = &l.snapshot.topics[0];
         assert_eq!(t.topic_id.as_deref(), Some("NEWIDNEWIDNEWIDNEWID00"));
-        assert_eq!(t.partitions[0].segments[0].id, "new");
+        assert_eq!(t.partitions[0].segments.at(0).id, "new");
         assert!(matches!(
             &l.problems[..],
             [Problem {

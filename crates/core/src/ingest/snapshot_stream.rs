@@ -13,10 +13,11 @@
 //! checked where they appear, so a broken segment before them is reported first.
 
 use super::snapshot_v1::{
-    Int, PartitionBuilder, PartitionJson, SegmentJson, SnapshotBuilder, TopicBuilder, TopicJson,
+    Int, PartitionBuilder, PartitionJson, SegmentJson, SegmentWire, SnapshotBuilder, TopicBuilder,
+    TopicJson,
 };
 use super::{LoadError, Loaded};
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::{Deserialize, DeserializeOwned, IgnoredAny};
 
 /// How far a streaming load has got.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -313,9 +314,9 @@ impl SnapshotStream {
     }
 
     /// Parses one complete value at `data[at..]` with serde; `None` if the bytes end inside it.
-    fn value<T: DeserializeOwned>(
+    fn value<'d, T: Deserialize<'d>>(
         &mut self,
-        data: &[u8],
+        data: &'d [u8],
         at: usize,
         eof: bool,
     ) -> Result<Option<(T, usize)>, LoadError> {
@@ -499,9 +500,9 @@ impl SnapshotStream {
     }
 
     /// Parses a complete value with serde; on success hands it to `f` and expects `,`/end.
-    fn take<T: DeserializeOwned>(
+    fn take<'d, T: Deserialize<'d>>(
         &mut self,
-        data: &[u8],
+        data: &'d [u8],
         at: &mut usize,
         eof: bool,
         f: impl FnOnce(&mut SnapshotBuilder, T) -> Result<(), LoadError>,
@@ -648,7 +649,7 @@ impl SnapshotStream {
             Level::Topics => self.wrong_shape::<TopicJson>(data, at, eof),
             Level::Partitions if c == b'{' => self.open(at, Level::Partition),
             Level::Partitions => self.wrong_shape::<PartitionJson>(data, at, eof),
-            _ => self.take(data, at, eof, |b, s: SegmentJson| b.segment(s)),
+            _ => self.take(data, at, eof, |b, s: SegmentWire<'_>| b.segment(s)),
         }
     }
 }

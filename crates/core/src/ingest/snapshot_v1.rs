@@ -5,7 +5,8 @@
 
 use super::{LoadError, Loaded, Problem, ProblemKind};
 use crate::model::{
-    EpochMap, Partition, Segment, SegmentState, Snapshot, SnapshotSource, Topic, TopicConfig,
+    EpochMap, Partition, SegmentId, SegmentRef, SegmentState, Segments, Snapshot, SnapshotSource,
+    Topic, TopicConfig,
 };
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
@@ -128,6 +129,27 @@ pub struct SegmentJson {
     pub copy_in_progress: Option<bool>,
 }
 
+/// A segment as the streaming reader parses it: the id borrowed from the input and a short
+/// epoch list kept inline, so reading a segment allocates nothing.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SegmentWire<'a> {
+    #[serde(borrow)]
+    pub id: std::borrow::Cow<'a, str>,
+    pub start_offset: Int,
+    pub end_offset: Int,
+    pub max_timestamp_ms: Int,
+    #[serde(default)]
+    pub event_timestamp_ms: Option<Int>,
+    pub size_bytes: Int,
+    pub leader_epochs: smallvec::SmallVec<[(i32, Int); 2]>,
+    pub state: SegmentState,
+    #[serde(default)]
+    pub broker_id: Option<i32>,
+    #[serde(default)]
+    pub copy_in_progress: Option<bool>,
+}
+
 /// Parses snapshot JSON held whole (the streaming reader fed at once). Structural errors (not
 /// JSON, wrong format or version, a missing required field) refuse the whole input; bad
 /// segments are dropped and reported.
@@ -215,8 +237,10 @@ pub(super) struct PartitionBuilder {
     pub local_size_bytes: Option<i64>,
     pub only_local_size_bytes: Option<i64>,
     pub leader_epochs: Option<Vec<(i32, Int)>>,
-    segments: Vec<Segment>,
-    seen: std::collections::HashSet<String>,
+    segments: Segments,
+    /// Ids seen, to drop a repeated one: UUIDs by their bytes, other ids by text.
+    seen: std::collections::HashSet<[u8; 16]>,
+    seen_text: std::collections::HashSet<String>,
     /// Segment problems, labelled with the partition number at its end.
     problems: Vec<ProblemKind>,
 }
@@ -254,24 +278,29 @@ impl SnapshotBuilder {
     }
 
     /// One segment of the current partition, validated as it arrives.
-    pub fn segment(&mut self, s: SegmentJson) -> Result<(), LoadError> {
+    pub fn segment(&mut self, s: SegmentWire<'_>) -> Result<(), LoadError> {
         self.segments_seen += 1;
         let p = self.partition_mut();
         let (start, end, size) = (s.start_offset.0, s.end_offset.0, s.size_bytes.0);
+        let id = SegmentId::parse(&s.id);
+        let mut repeated = || match id {
+            SegmentId::Uuid(b) => !p.seen.insert(b),
+            SegmentId::Text(t) => !p.seen_text.insert(t.to_string()),
+        };
         // Topic and partition are filled in by `end_partition` / `end_topic`.
         let (topic, partition) = (String::new(), 0);
         let problem = if size < 0 {
             Some(ProblemKind::NegativeSize {
                 topic,
                 partition,
-                id: s.id,
+                id: s.id.into_owned(),
                 size_bytes: size,
             })
         } else if start < 0 || end < start {
             Some(ProblemKind::BadOffsets {
                 topic,
                 partition,
-                id: s.id,
+                id: s.id.into_owned(),
                 start_offset: start,
                 end_offset: end,
             })
@@ -279,23 +308,29 @@ impl SnapshotBuilder {
             Some(ProblemKind::EmptyLeaderEpochs {
                 topic,
                 partition,
-                id: s.id,
+                id: s.id.into_owned(),
             })
-        } else if !p.seen.insert(s.id.clone()) {
+        } else if repeated() {
             Some(ProblemKind::DuplicateSegmentId {
                 topic,
                 partition,
-                id: s.id,
+                id: s.id.into_owned(),
             })
         } else {
-            p.segments.push(Segment {
-                id: s.id,
+            let mut epochs: smallvec::SmallVec<[(i32, i64); 2]> =
+                s.leader_epochs.iter().map(|&(e, o)| (e, o.0)).collect();
+            if !epochs.is_sorted_by_key(|&(e, _)| e) {
+                epochs.sort_by_key(|&(e, _)| e);
+            }
+            epochs.dedup_by_key(|&mut (e, _)| e);
+            p.segments.push(SegmentRef {
+                id,
                 start_offset: start,
                 end_offset: end,
                 max_timestamp_ms: s.max_timestamp_ms.0,
                 event_timestamp_ms: s.event_timestamp_ms.map(|i| i.0),
                 size_bytes: size,
-                segment_leader_epochs: epochs(&s.leader_epochs),
+                segment_leader_epochs: &epochs,
                 state: s.state,
                 broker_id: s.broker_id,
                 copy_in_progress: s.copy_in_progress,
@@ -317,6 +352,8 @@ impl SnapshotBuilder {
         };
         let mut kinds = b.problems;
         report_overlaps(partition, &b.segments, &mut kinds);
+        let mut segments = b.segments;
+        segments.shrink_to_fit();
         let t = self.topic_mut();
         t.problems.extend(kinds.into_iter().map(|mut kind| {
             label(&mut kind, None, Some(partition));
@@ -330,7 +367,7 @@ impl SnapshotBuilder {
             local_size_bytes: b.local_size_bytes,
             only_local_size_bytes: b.only_local_size_bytes,
             leader_epochs: b.leader_epochs.as_deref().map(epochs),
-            segments: b.segments,
+            segments,
         });
         Ok(())
     }
@@ -441,21 +478,21 @@ fn label(kind: &mut ProblemKind, name: Option<&str>, number: Option<i32>) {
 
 /// Overlapping live segments are legal in Kafka (a duplicate upload after a leader change) but
 /// worth telling the operator about; one warning per overlapping pair of neighbours.
-fn report_overlaps(partition: i32, segments: &[Segment], problems: &mut Vec<ProblemKind>) {
-    let mut live: Vec<&Segment> = segments
+fn report_overlaps(partition: i32, segments: &Segments, problems: &mut Vec<ProblemKind>) {
+    let mut live: Vec<SegmentRef<'_>> = segments
         .iter()
         .filter(|s| s.state != SegmentState::DeleteSegmentFinished)
         .collect();
     live.sort_by_key(|s| (s.start_offset, s.end_offset));
-    let mut reach: Option<&Segment> = None;
+    let mut reach: Option<SegmentRef<'_>> = None;
     for s in live {
         if let Some(r) = reach {
             if s.start_offset <= r.end_offset {
                 problems.push(ProblemKind::Overlap {
                     topic: String::new(),
                     partition,
-                    first: r.id.clone(),
-                    second: s.id.clone(),
+                    first: r.id.to_string(),
+                    second: s.id.to_string(),
                     from: s.start_offset,
                     to: s.end_offset.min(r.end_offset),
                 });
@@ -481,7 +518,7 @@ pub fn to_json(snapshot: &Snapshot, pretty: bool) -> String {
     out.unwrap_or_default()
 }
 
-fn wire_epochs(m: &EpochMap) -> Vec<(i32, Int)> {
+fn wire_epochs(m: &[(i32, i64)]) -> Vec<(i32, Int)> {
     m.iter().map(|&(e, o)| (e, Int(o))).collect()
 }
 
@@ -518,18 +555,18 @@ fn to_wire(s: &Snapshot) -> SnapshotJson {
                         local_log_start_offset: p.local_log_start_offset.map(Int),
                         local_size_bytes: p.local_size_bytes.map(Int),
                         only_local_size_bytes: p.only_local_size_bytes.map(Int),
-                        leader_epochs: p.leader_epochs.as_ref().map(wire_epochs),
+                        leader_epochs: p.leader_epochs.as_deref().map(wire_epochs),
                         segments: p
                             .segments
                             .iter()
                             .map(|g| SegmentJson {
-                                id: g.id.clone(),
+                                id: g.id.to_string(),
                                 start_offset: Int(g.start_offset),
                                 end_offset: Int(g.end_offset),
                                 max_timestamp_ms: Int(g.max_timestamp_ms),
                                 event_timestamp_ms: g.event_timestamp_ms.map(Int),
                                 size_bytes: Int(g.size_bytes),
-                                leader_epochs: wire_epochs(&g.segment_leader_epochs),
+                                leader_epochs: wire_epochs(g.segment_leader_epochs),
                                 state: g.state,
                                 broker_id: g.broker_id,
                                 copy_in_progress: g.copy_in_progress,
@@ -581,7 +618,7 @@ mod tests {
         let p = &t.partitions[0];
         assert_eq!(p.leader_epochs, Some(vec![(0, 0), (3, 51200)]));
         assert_eq!(p.only_local_size_bytes, Some(1048576));
-        let g = &p.segments[0];
+        let g = p.segments.at(0);
         assert_eq!(
             (g.start_offset, g.end_offset),
             (0, 511),
@@ -601,7 +638,10 @@ mod tests {
     #[test]
     fn big_offsets_travel_as_strings() {
         let mut s = load_text(EXAMPLE).unwrap().snapshot;
-        s.topics[0].partitions[0].segments[0].end_offset = i64::MAX;
+        let p = &mut s.topics[0].partitions[0];
+        let mut v = p.segments.to_vec();
+        v[0].end_offset = i64::MAX;
+        p.segments = v.into();
         let json = to_json(&s, false);
         assert!(json.contains(&format!("\"{}\"", i64::MAX)));
         assert_eq!(load_text(&json).unwrap().snapshot, s);

@@ -461,7 +461,7 @@ impl PlanIndex {
         let segs = &p.segments;
         let seg_lo = self.seg_size.len();
         for s in segs {
-            self.ids.push_str(&s.id);
+            let _ = std::fmt::Write::write_fmt(&mut self.ids, format_args!("{}", s.id));
             self.id_ends.push(self.ids.len() as u32);
             self.seg_size.push(s.size_bytes);
             self.seg_metric.push(rules.metric_states.contains(s.state));
@@ -471,7 +471,7 @@ impl PlanIndex {
         let leo = p.log_end_offset_or_inferred();
         let lso = p.log_start_offset_or_inferred();
         let only_local = p.only_local_size_bytes.unwrap_or(0);
-        let listed = |i: usize| segs[i].state != SegmentState::DeleteSegmentFinished;
+        let listed = |i: usize| segs.at(i).state != SegmentState::DeleteSegmentFinished;
 
         let mut part = PartIx {
             partition: p.partition,
@@ -515,9 +515,9 @@ impl PlanIndex {
         valid.clear();
         let mut remote = 0i64;
         for &k in keys.iter() {
-            let s = &segs[(k & 0xffff_ffff) as usize];
+            let s = segs.at((k & 0xffff_ffff) as usize);
             let v = epochs_within_lineage(
-                &s.segment_leader_epochs,
+                s.segment_leader_epochs,
                 s.end_offset,
                 leo,
                 &lineage,
@@ -548,7 +548,7 @@ impl PlanIndex {
         let (mut ad_sum, mut ad_metric) = (0i64, 0i64);
         for (pos, &k) in keys.iter().enumerate() {
             let i = (k & 0xffff_ffff) as usize;
-            let s = &segs[i];
+            let s = segs.at(i);
             let kind = if rules.stop_at_segment_being_copied && in_flight[i] {
                 KIND_IN_FLIGHT
             } else if rules.delete_started_always_retried
@@ -653,7 +653,7 @@ impl PlanIndex {
             keys.sort_unstable();
             for &k in keys.iter() {
                 let i = (k & 0xffff_ffff) as usize;
-                let s = &segs[i];
+                let s = segs.at(i);
                 self.unref_seg.push(i as u32);
                 part.unref_bytes = part.unref_bytes.saturating_add(s.size_bytes);
                 if rules.metric_states.contains(s.state) {
@@ -690,9 +690,9 @@ impl PlanIndex {
         let mut sum = 0i64;
         let mut prev_end = None::<i64>;
         for (j, &i) in copied.iter().enumerate() {
-            let s = &p.segments[i];
+            let s = p.segments.at(i);
             let nb = match copied.get(j + 1) {
-                Some(&n) => p.segments[n].start_offset,
+                Some(&n) => p.segments.at(n).start_offset,
                 None => s.end_offset.saturating_add(1),
             };
             if s.size_bytes < 0 || !(nb > 0 && nb - 1 <= highest) {

@@ -168,7 +168,7 @@ pub fn partition_local_segments(p: &Partition) -> Option<(Vec<LocalSegment>, i64
     let mut copied_bytes = 0i64;
     let mut prev_end = None::<i64>;
     for &i in &copied {
-        let s = &p.segments[i];
+        let s = p.segments.at(i);
         copied_bytes = copied_bytes.saturating_add(s.size_bytes);
         out.push(LocalSegment {
             base_offset: s.start_offset,
@@ -192,15 +192,15 @@ pub fn partition_local_segments(p: &Partition) -> Option<(Vec<LocalSegment>, i64
 pub fn local_copied_segments(p: &Partition, local_log_start_offset: i64) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..p.segments.len())
         .filter(|&i| {
-            let s = &p.segments[i];
+            let s = p.segments.at(i);
             s.state == SegmentState::CopySegmentFinished && s.start_offset >= local_log_start_offset
         })
         .collect();
-    idx.sort_by_key(|&i| (p.segments[i].start_offset, i));
+    idx.sort_by_key(|&i| (p.segments.at(i).start_offset, i));
     let mut out = Vec::with_capacity(idx.len());
     let mut prev_end: Option<i64> = None;
     for i in idx {
-        let s = &p.segments[i];
+        let s = p.segments.at(i);
         if prev_end.is_some_and(|e| s.start_offset <= e) {
             continue;
         }

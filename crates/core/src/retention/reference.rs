@@ -8,7 +8,9 @@ use super::{
     PartitionPlan, Plan, Policy, RunError, WalkStop, WalkStopCause,
 };
 use crate::lineage::epochs_within_lineage;
-use crate::model::{filter_empty_epochs, Partition, Segment, SegmentState, Snapshot, TopicConfig};
+use crate::model::{
+    filter_empty_epochs, Partition, SegmentRef, SegmentState, Snapshot, TopicConfig,
+};
 use crate::profile::{LogStartOffsetRule, Rules};
 
 /// One expiration run at `now_ms` over every partition of `snapshot` under `policy`.
@@ -42,7 +44,7 @@ pub fn plan(snapshot: &Snapshot, policy: &Policy, now_ms: i64) -> Plan {
     }
 }
 
-fn listed(s: &Segment) -> bool {
+fn listed(s: &SegmentRef) -> bool {
     s.state != SegmentState::DeleteSegmentFinished
 }
 
@@ -60,9 +62,9 @@ pub fn plan_partition(
     let leo = p.log_end_offset_or_inferred();
     let lso = p.log_start_offset_or_inferred();
     let only_local = p.only_local_size_bytes.unwrap_or(0);
-    let valid = |s: &Segment| {
+    let valid = |s: &SegmentRef| {
         epochs_within_lineage(
-            &s.segment_leader_epochs,
+            s.segment_leader_epochs,
             s.end_offset,
             leo,
             &lineage,
@@ -85,11 +87,13 @@ pub fn plan_partition(
     let mut remote = 0i64;
     for &(epoch, _) in &lineage {
         for (i, s) in segs.iter().enumerate() {
-            if !listed(s) || counted[i] || !s.segment_leader_epochs.iter().any(|&(e, _)| e == epoch)
+            if !listed(&s)
+                || counted[i]
+                || !s.segment_leader_epochs.iter().any(|&(e, _)| e == epoch)
             {
                 continue;
             }
-            if rules.retention_size_states.contains(s.state) && valid(s) {
+            if rules.retention_size_states.contains(s.state) && valid(&s) {
                 counted[i] = true;
                 remote = remote.saturating_add(s.size_bytes);
             }
@@ -162,7 +166,7 @@ pub fn plan_partition(
     }
 
     for d in &out.deletions {
-        let s = &segs[d.segment_index];
+        let s = segs.at(d.segment_index);
         out.bytes_freed = out.bytes_freed.saturating_add(s.size_bytes);
         if rules.metric_states.contains(s.state) {
             out.remote_size_after = out.remote_size_after.saturating_sub(s.size_bytes);
@@ -183,7 +187,7 @@ fn walk(
     cleanup_until: Option<i64>,
     size_breach: Option<i64>,
     rules: &Rules,
-    valid: &dyn Fn(&Segment) -> bool,
+    valid: &dyn Fn(&SegmentRef) -> bool,
     deleted: &mut [bool],
     out: &mut PartitionPlan,
 ) {
@@ -196,9 +200,9 @@ fn walk(
             deleted[i] = true;
             out.deletions.push(Deletion {
                 segment_index: i,
-                id: segs[i].id.clone(),
+                id: segs.at(i).id.to_string(),
                 reason,
-                size_bytes: segs[i].size_bytes,
+                size_bytes: segs.at(i).size_bytes,
             });
         };
     let first_epoch = lineage.first().map(|&(e, _)| e);
@@ -206,13 +210,13 @@ fn walk(
     // 4. The walk: lineage epochs ascending, each epoch's listing in order.
     'walk: for &(epoch, _) in lineage {
         for (i, s) in segs.iter().enumerate() {
-            if !listed(s) || !s.segment_leader_epochs.iter().any(|&(e, _)| e == epoch) {
+            if !listed(&s) || !s.segment_leader_epochs.iter().any(|&(e, _)| e == epoch) {
                 continue;
             }
             if rules.stop_at_segment_being_copied && in_flight[i] {
                 out.walk_stop = Some(WalkStop {
                     segment_index: i,
-                    segment_id: s.id.clone(),
+                    segment_id: s.id.to_string(),
                     cause: WalkStopCause::UploadInProgress,
                 });
                 break 'walk;
@@ -234,7 +238,7 @@ fn walk(
                 delete(i, DeletionReason::LogStartOffset, deleted, out);
                 continue;
             }
-            if !valid(s) {
+            if !valid(&s) {
                 continue;
             }
             let by_time =
@@ -263,7 +267,7 @@ fn walk(
                 None => {
                     out.walk_stop = Some(WalkStop {
                         segment_index: i,
-                        segment_id: s.id.clone(),
+                        segment_id: s.id.to_string(),
                         cause: WalkStopCause::KeptByRetention,
                     });
                     break 'walk;
@@ -288,7 +292,7 @@ fn walk(
         remote_epochs.dedup();
         for epoch in remote_epochs {
             for (i, s) in segs.iter().enumerate() {
-                if !listed(s)
+                if !listed(&s)
                     || deleted[i]
                     || !s.segment_leader_epochs.iter().any(|&(e, _)| e == epoch)
                 {

@@ -3,6 +3,9 @@
 //! Plain data, Kafka's names. Every ingest path (snapshot JSON, formatter dump) produces a
 //! [`Snapshot`]; every computation (sizes, plans, explanations) reads one.
 
+mod segments;
+
+pub use segments::{Iter as SegmentIter, SegmentId, SegmentRef, Segments};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -80,7 +83,8 @@ impl FromStr for SegmentState {
 /// (Kafka's `NavigableMap<Integer, Long>`).
 pub type EpochMap = Vec<(i32, i64)>;
 
-/// One `RemoteLogSegmentMetadata` with its latest state.
+/// One `RemoteLogSegmentMetadata` with its latest state, owned (for building; a partition
+/// stores its segments by column, see [`Segments`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     /// The segment UUID (`RemoteLogSegmentId.id`), base64url as Kafka prints it.
@@ -117,7 +121,7 @@ pub struct Partition {
     /// it; see [`Partition::lineage`].
     pub leader_epochs: Option<EpochMap>,
     /// Remote segments in Kafka's listing order (normally ascending `startOffset`).
-    pub segments: Vec<Segment>,
+    pub segments: Segments,
 }
 
 /// Where a partition's leader-epoch lineage came from.
@@ -141,7 +145,7 @@ impl Partition {
             if s.state == SegmentState::DeleteSegmentFinished {
                 continue;
             }
-            for &(e, o) in &s.segment_leader_epochs {
+            for &(e, o) in s.segment_leader_epochs {
                 map.entry(e).and_modify(|v| *v = (*v).min(o)).or_insert(o);
             }
         }

@@ -54,6 +54,30 @@ fn one_byte_chunks_equal_the_whole_parse() {
 }
 
 #[test]
+fn multibyte_text_cut_anywhere_reads_the_same() {
+    let mut snap = snapshot(&SynthSpec {
+        topics: 2,
+        partitions_per_topic: 1,
+        segments_per_partition: 3,
+        ..SynthSpec::default()
+    });
+    snap.topics[0].name = "zahlungen-ü-日本-\u{202e}".into();
+    let text = to_json(&snap, false);
+    let whole = load(text.as_bytes()).unwrap();
+    assert_eq!(whole.snapshot.topics[1].name, "zahlungen-ü-日本-\u{202e}");
+    assert_eq!(chunked(text.as_bytes(), &[1]).unwrap(), whole);
+    assert_eq!(chunked(text.as_bytes(), &[2, 3]).unwrap(), whole);
+    // A byte that is not UTF-8 is named by its offset, however the input is cut.
+    let mut bad = text.into_bytes();
+    let at = bad.len() / 2;
+    bad[at] = 0xff;
+    let err = load(&bad).unwrap_err();
+    assert_eq!(err, LoadError::NotUtf8 { offset: at });
+    assert_eq!(chunked(&bad, &[1]).unwrap_err(), err);
+    assert_eq!(chunked(&bad, &[7, 1000]).unwrap_err(), err);
+}
+
+#[test]
 fn gzip_streams_in_chunks() {
     let text = small_synth();
     let gz = gzip(text.as_bytes());

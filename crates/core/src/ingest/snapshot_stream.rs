@@ -114,6 +114,21 @@ fn key_of(level: Level, k: &[u8]) -> Key {
     }
 }
 
+/// The bytes buffered so far, and the longest prefix of them that is whole UTF-8 (checked once
+/// per chunk, so serde reads strings without validating each one again).
+#[derive(Clone, Copy)]
+struct Input<'d> {
+    bytes: &'d [u8],
+    text: &'d str,
+}
+
+impl std::ops::Deref for Input<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.bytes
+    }
+}
+
 /// The outcome of trying to take one step on the bytes buffered so far.
 enum Step {
     /// Advanced; try another.
@@ -270,7 +285,7 @@ impl SnapshotStream {
     }
 
     fn syntax_error(&self, data: &[u8], at: usize, message: &str) -> LoadError {
-        let (line, column) = self.location(data, at);
+        let (line, column) = self.location(&data, at);
         LoadError::Json {
             line,
             column,
@@ -285,12 +300,12 @@ impl SnapshotStream {
             None => "a value",
         };
         // serde_json's wording, so a truncated file reads the same however it was cut.
-        self.syntax_error(data, at, &format!("EOF while parsing {what}"))
+        self.syntax_error(&data, at, &format!("EOF while parsing {what}"))
     }
 
     /// A serde error inside the value that starts at `data[start]`, located in the whole input.
     fn json_error(&self, data: &[u8], start: usize, e: serde_json::Error) -> LoadError {
-        let (l0, c0) = self.location(data, start);
+        let (l0, c0) = self.location(&data, start);
         let (line, column) = if e.line() <= 1 {
             (l0, c0 + e.column().saturating_sub(1))
         } else {
@@ -316,13 +331,18 @@ impl SnapshotStream {
     /// Parses one complete value at `data[at..]` with serde; `None` if the bytes end inside it.
     fn value<'d, T: Deserialize<'d>>(
         &mut self,
-        data: &'d [u8],
+        data: Input<'d>,
         at: usize,
         eof: bool,
     ) -> Result<Option<(T, usize)>, LoadError> {
+        // Only a character cut by the chunk's end lies past the text: wait for the rest.
+        let Some(text) = data.text.get(at..) else {
+            self.retry_at = data.len() - at + 1;
+            return Ok(None);
+        };
         // A stream deserializer reports where the value ended (and refuses a number glued to
         // what follows it).
-        let mut values = serde_json::Deserializer::from_slice(&data[at..]).into_iter::<T>();
+        let mut values = serde_json::Deserializer::from_str(text).into_iter::<T>();
         let next = values.next();
         match next.unwrap_or_else(|| Err(serde::de::Error::custom("EOF"))) {
             Ok(v) => {
@@ -336,17 +356,32 @@ impl SnapshotStream {
                 self.retry_at = 0;
                 Ok(Some((v, end)))
             }
-            Err(e) if e.classify() == serde_json::error::Category::Eof && !eof => {
+            Err(e) if e.classify() == serde_json::error::Category::Eof
+                && (!eof || text.len() < data.len() - at) =>
+            {
                 // Retried once the buffer (which will start at this value) has doubled.
                 self.retry_at = (data.len() - at) * 2;
                 Ok(None)
             }
-            Err(e) => Err(self.json_error(data, at, e)),
+            Err(e) => Err(self.json_error(&data, at, e)),
         }
     }
 
     /// Walks as far as `data` allows; returns how many bytes were consumed.
-    fn run(&mut self, data: &[u8], eof: bool) -> Result<usize, LoadError> {
+    fn run(&mut self, bytes: &[u8], eof: bool) -> Result<usize, LoadError> {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            // A character cut by the chunk's end: the rest arrives with the next chunk.
+            Err(e) if e.error_len().is_none() && !eof => {
+                std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default()
+            }
+            Err(e) => {
+                return Err(LoadError::NotUtf8 {
+                    offset: (self.base + e.valid_up_to() as u64) as usize,
+                })
+            }
+        };
+        let data = Input { bytes, text };
         let mut at = 0;
         loop {
             while at < data.len() && data[at].is_ascii_whitespace() {
@@ -362,7 +397,7 @@ impl SnapshotStream {
     }
 
     /// One token or value at `data[*at]` (whitespace already skipped).
-    fn step(&mut self, data: &[u8], at: &mut usize, eof: bool) -> Result<Step, LoadError> {
+    fn step(&mut self, data: Input<'_>, at: &mut usize, eof: bool) -> Result<Step, LoadError> {
         let Some(&c) = data.get(*at) else {
             return Ok(if self.done {
                 Step::Done
@@ -386,7 +421,7 @@ impl SnapshotStream {
                 *at += 1;
                 return Ok(Step::Progressed);
             }
-            self.non_object = Some(data[*at..].to_vec());
+            self.non_object = Some(data.bytes[*at..].to_vec());
             *at = data.len();
             return Ok(Step::Done);
         };
@@ -394,10 +429,10 @@ impl SnapshotStream {
             Expect::KeyOrEnd { first } => {
                 if c == b'}' && first {
                     *at += 1;
-                    return self.close(data, *at - 1);
+                    return self.close(&data, *at - 1);
                 }
                 if c != b'"' {
-                    return Err(self.syntax_error(data, *at, "key must be a string"));
+                    return Err(self.syntax_error(&data, *at, "key must be a string"));
                 }
                 let Some((key, after_key)) = self.key(data, *at, frame.level)? else {
                     return Ok(Step::NeedMore);
@@ -413,14 +448,14 @@ impl SnapshotStream {
                         *at = colon + 1;
                         Ok(Step::Progressed)
                     }
-                    Some(_) => Err(self.syntax_error(data, colon, "expected `:`")),
+                    Some(_) => Err(self.syntax_error(&data, colon, "expected `:`")),
                 }
             }
             Expect::Value(key) => self.member_value(data, at, eof, key),
             Expect::ElementOrEnd { first } => {
                 if c == b']' && first {
                     *at += 1;
-                    return self.close(data, *at - 1);
+                    return self.close(&data, *at - 1);
                 }
                 self.element(data, at, eof, frame.level)
             }
@@ -438,14 +473,14 @@ impl SnapshotStream {
                     }
                     b'}' if level.is_object() => {
                         *at += 1;
-                        self.close(data, *at - 1)
+                        self.close(&data, *at - 1)
                     }
                     b']' if !level.is_object() => {
                         *at += 1;
-                        self.close(data, *at - 1)
+                        self.close(&data, *at - 1)
                     }
                     _ => Err(self.syntax_error(
-                        data,
+                        &data,
                         *at,
                         if level.is_object() {
                             "expected `,` or `}`"
@@ -467,7 +502,7 @@ impl SnapshotStream {
     /// Reads the key string at `data[at]`: which key, and where it ends.
     fn key(
         &mut self,
-        data: &[u8],
+        data: Input<'_>,
         at: usize,
         level: Level,
     ) -> Result<Option<(Key, usize)>, LoadError> {
@@ -488,7 +523,7 @@ impl SnapshotStream {
     /// contract's type so the error is serde's own ("invalid type: ..., expected ...").
     fn wrong_shape<T: DeserializeOwned>(
         &mut self,
-        data: &[u8],
+        data: Input<'_>,
         at: &mut usize,
         eof: bool,
     ) -> Result<Step, LoadError> {
@@ -502,7 +537,7 @@ impl SnapshotStream {
     /// Parses a complete value with serde; on success hands it to `f` and expects `,`/end.
     fn take<'d, T: Deserialize<'d>>(
         &mut self,
-        data: &'d [u8],
+        data: Input<'d>,
         at: &mut usize,
         eof: bool,
         f: impl FnOnce(&mut SnapshotBuilder, T) -> Result<(), LoadError>,
@@ -566,7 +601,7 @@ impl SnapshotStream {
 
     fn member_value(
         &mut self,
-        data: &[u8],
+        data: Input<'_>,
         at: &mut usize,
         eof: bool,
         key: Key,
@@ -638,7 +673,7 @@ impl SnapshotStream {
 
     fn element(
         &mut self,
-        data: &[u8],
+        data: Input<'_>,
         at: &mut usize,
         eof: bool,
         level: Level,

@@ -216,6 +216,13 @@ pub(super) struct SnapshotBuilder {
     pub partition: Option<PartitionBuilder>,
     pub segments_seen: u64,
     pub segments_kept: u64,
+    /// The current partition's segments, grown here and copied out at exact size when the
+    /// partition ends: one allocation per column per partition instead of a dozen regrowths.
+    scratch: Segments,
+    /// Ids seen in the current partition, to drop a repeated one: UUIDs by their bytes, other
+    /// ids by text (kept across partitions for their capacity, cleared between).
+    seen: std::collections::HashSet<[u8; 16]>,
+    seen_text: std::collections::HashSet<String>,
 }
 
 #[derive(Default)]
@@ -237,10 +244,6 @@ pub(super) struct PartitionBuilder {
     pub local_size_bytes: Option<i64>,
     pub only_local_size_bytes: Option<i64>,
     pub leader_epochs: Option<Vec<(i32, Int)>>,
-    segments: Segments,
-    /// Ids seen, to drop a repeated one: UUIDs by their bytes, other ids by text.
-    seen: std::collections::HashSet<[u8; 16]>,
-    seen_text: std::collections::HashSet<String>,
     /// Segment problems, labelled with the partition number at its end.
     problems: Vec<ProblemKind>,
 }
@@ -280,12 +283,13 @@ impl SnapshotBuilder {
     /// One segment of the current partition, validated as it arrives.
     pub fn segment(&mut self, s: SegmentWire<'_>) -> Result<(), LoadError> {
         self.segments_seen += 1;
-        let p = self.partition_mut();
+        let p = self.partition.get_or_insert_with(Default::default);
         let (start, end, size) = (s.start_offset.0, s.end_offset.0, s.size_bytes.0);
         let id = SegmentId::parse(&s.id);
+        let (seen, seen_text) = (&mut self.seen, &mut self.seen_text);
         let mut repeated = || match id {
-            SegmentId::Uuid(b) => !p.seen.insert(b),
-            SegmentId::Text(t) => !p.seen_text.insert(t.to_string()),
+            SegmentId::Uuid(b) => !seen.insert(b),
+            SegmentId::Text(t) => !seen_text.insert(t.to_string()),
         };
         // Topic and partition are filled in by `end_partition` / `end_topic`.
         let (topic, partition) = (String::new(), 0);
@@ -323,7 +327,7 @@ impl SnapshotBuilder {
                 epochs.sort_by_key(|&(e, _)| e);
             }
             epochs.dedup_by_key(|&mut (e, _)| e);
-            p.segments.push(SegmentRef {
+            self.scratch.push(SegmentRef {
                 id,
                 start_offset: start,
                 end_offset: end,
@@ -351,9 +355,11 @@ impl SnapshotBuilder {
             return Err("partition");
         };
         let mut kinds = b.problems;
-        report_overlaps(partition, &b.segments, &mut kinds);
-        let mut segments = b.segments;
-        segments.shrink_to_fit();
+        report_overlaps(partition, &self.scratch, &mut kinds);
+        let segments = self.scratch.compacted();
+        self.scratch.clear();
+        self.seen.clear();
+        self.seen_text.clear();
         let t = self.topic_mut();
         t.problems.extend(kinds.into_iter().map(|mut kind| {
             label(&mut kind, None, Some(partition));

@@ -193,6 +193,38 @@ impl Segments {
         self.epochs_end.push(self.epochs.len() as u32);
     }
 
+    /// A copy with no spare capacity (one exact allocation per column).
+    pub fn compacted(&self) -> Segments {
+        Segments {
+            id: self.id.as_slice().into(),
+            start_offset: self.start_offset.as_slice().into(),
+            end_offset: self.end_offset.as_slice().into(),
+            max_timestamp_ms: self.max_timestamp_ms.as_slice().into(),
+            size_bytes: self.size_bytes.as_slice().into(),
+            event_timestamp_ms: self.event_timestamp_ms.as_slice().into(),
+            broker_id: self.broker_id.as_slice().into(),
+            flags: self.flags.as_slice().into(),
+            epochs_end: self.epochs_end.as_slice().into(),
+            epochs: self.epochs.as_slice().into(),
+            text_ids: self.text_ids.clone(),
+        }
+    }
+
+    /// Empties it, keeping the capacity.
+    pub fn clear(&mut self) {
+        self.id.clear();
+        self.start_offset.clear();
+        self.end_offset.clear();
+        self.max_timestamp_ms.clear();
+        self.size_bytes.clear();
+        self.event_timestamp_ms.clear();
+        self.broker_id.clear();
+        self.flags.clear();
+        self.epochs_end.clear();
+        self.epochs.clear();
+        self.text_ids.clear();
+    }
+
     /// Releases spare capacity (a partition is complete).
     pub fn shrink_to_fit(&mut self) {
         self.id.shrink_to_fit();

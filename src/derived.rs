@@ -130,7 +130,18 @@ impl Derived {
             }
             policy
         });
+        // A new snapshot's sizes are painted before its cluster plan is computed (about a
+        // second at a million segments): the plan waits for `painted`.
+        let painted = RwSignal::new(false);
+        Effect::new(move |_| {
+            snapshot.track();
+            painted.set(false);
+            crate::perf::after_paint(move || painted.set(true));
+        });
         let current_plan = Memo::new(move |_| {
+            if !painted.get() {
+                return None;
+            }
             let now = now_ms.get();
             let policy = current_policy.get();
             snapshot.with(|s| {

@@ -79,3 +79,29 @@ pub fn mark_after_paint(name: &'static str) {
     });
     let _ = window.request_animation_frame(cb.unchecked_ref());
 }
+
+/// Runs `f` once the next frame has been painted (a timeout queued from the frame callback), so
+/// a slow computation waits until what is already known is on screen.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return f();
+    };
+    let after = wasm_bindgen::closure::Closure::once_into_js(f);
+    let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(after.unchecked_ref());
+        }
+    });
+    let _ = window.request_animation_frame(frame.unchecked_ref());
+}
+
+/// Bytes of wasm linear memory: what the tab holds for good (it never shrinks). The browser
+/// benchmark reads it as `window.wasmBindings.tierlens_wasm_memory_bytes()`.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn tierlens_wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
+}

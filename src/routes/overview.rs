@@ -34,10 +34,8 @@ fn Totals() -> impl IntoView {
         d.sizes
             .with(|s| s.as_ref().map(|s| s.cluster).unwrap_or_default())
     };
-    let plan_totals = move || {
-        d.current_plan
-            .with(|p| p.as_ref().map(|p| p.totals).unwrap_or_default())
-    };
+    // `None` for the moment after a load when the sizes are on screen and the plan is not.
+    let plan_totals = move || d.current_plan.with(|p| p.as_ref().map(|p| p.totals));
     let counts = Memo::new(move |_| {
         d.snapshot.with(|s| {
             s.as_ref()
@@ -96,14 +94,21 @@ fn Totals() -> impl IntoView {
             </div>
             <div class="kpi danger">
                 <div class="label">"Next expiration run deletes"</div>
-                <div class="value">
-                    <Count value=Signal::derive(move || plan_totals().segments_deleted as i64) testid="cluster-deleted-segment-count" />
-                    {move || if plan_totals().segments_deleted == 1 { " segment" } else { " segments" }}
-                </div>
-                <div class="sub">
-                    "frees "
-                    <Bytes value=Signal::derive(move || plan_totals().bytes_freed) testid="cluster-bytes-freed" />
-                </div>
+                {move || match plan_totals() {
+                    Some(t) => view! {
+                        <div class="value">
+                            <Count value=t.segments_deleted as i64 testid="cluster-deleted-segment-count" />
+                            {if t.segments_deleted == 1 { " segment" } else { " segments" }}
+                        </div>
+                        <div class="sub">"frees " <Bytes value=t.bytes_freed testid="cluster-bytes-freed" /></div>
+                    }
+                    .into_any(),
+                    None => view! {
+                        <div class="value muted" data-testid="plan-pending">"…"</div>
+                        <div class="sub">"computing the plan"</div>
+                    }
+                    .into_any(),
+                }}
             </div>
         </section>
         <section class="panel">

@@ -287,7 +287,9 @@ async function measurePage(label, url, mark, snapshotPath, { memory = true, more
       const jsHeap = await forceGc(page);
       const pssGc = pssMb(r.pid);
       log(`${label}: renderer PSS peak ${peak.toFixed(0)} MB during load, ${pss.toFixed(0)} MB after load, after GC ${pssGc.toFixed(0)} MB (JS heap ${jsHeap.toFixed(0)} MB)`);
-      mem = { pss_peak_mb: peak, pss_mb: pss, pss_after_gc_mb: pssGc, js_heap_after_gc_mb: jsHeap, renderers: r.count };
+      // tierlens exports the size of its wasm linear memory (never returned to the system).
+      const wasmMem = await page.evaluate(() => window.wasmBindings?.tierlens_wasm_memory_bytes?.() ?? null);
+      mem = { pss_peak_mb: peak, pss_mb: pss, pss_after_gc_mb: pssGc, js_heap_after_gc_mb: jsHeap, wasm_memory_mb: wasmMem === null ? null : wasmMem / 1048576, renderers: r.count };
     }
     const extra = more ? await more(page) : {};
     checkErrors(page, label);
@@ -384,6 +386,7 @@ const result = {
   tierlens: {
     load_ms: ms(tl.load_ms), fetch_start_ms: ms(tl.fetch_start_ms), fetch_end_ms: ms(tl.fetch_end_ms),
     pss_peak_mb: mb(tl.pss_peak_mb), pss_mb: mb(tl.pss_mb), pss_after_gc_mb: mb(tl.pss_after_gc_mb), js_heap_after_gc_mb: mb(tl.js_heap_after_gc_mb),
+    wasm_memory_mb: tl.wasm_memory_mb === null ? null : mb(tl.wasm_memory_mb),
     whatif_median_ms: round(tl.whatif_median_ms, 2), whatif_n: tl.whatif_n,
     slider_redraw_median_ms: round(tl.slider_redraw_median_ms, 2), slider_redraw_p95_ms: round(tl.slider_redraw_p95_ms, 2), slider_n: tl.slider_n,
     total_bytes: tl.total_bytes, renderers: tl.renderers,

@@ -10,11 +10,34 @@ const MIME = {
   '.css': 'text/css', '.json': 'application/json', '.gz': 'application/gzip', '.txt': 'text/plain',
 };
 
-/** Serves `root` under `prefix` (a sub-path proves the bundle works from any path). */
+/** Sends `file` in 64 KiB pieces `delayMs` apart, with its length: a slow network, so a test
+ *  can watch the progress bar and press Cancel. */
+function trickle(res, file, delayMs) {
+  fs.readFile(file, (err, data) => {
+    if (err) { res.writeHead(404); return res.end('not found'); }
+    res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream', 'content-length': data.length });
+    let at = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      if (at >= data.length) return res.end();
+      res.write(data.subarray(at, at + 65536));
+      at += 65536;
+      setTimeout(next, delayMs);
+    };
+    next();
+  });
+}
+
+/** Serves `root` under `prefix` (a sub-path proves the bundle works from any path). Files under
+ *  `${prefix}slow/` are the same files sent slowly (see `trickle`). */
 export function serve(root, prefix = '/') {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(prefix)) { res.writeHead(404); return res.end('not found'); }
+    if (url.pathname.startsWith(`${prefix}slow/`)) {
+      const rel = decodeURIComponent(url.pathname.slice(prefix.length + 'slow/'.length));
+      return trickle(res, path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, '')), 100);
+    }
     let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
     const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
     fs.readFile(file, (err, data) => {

@@ -230,6 +230,26 @@ await test('slider moves recompute and redraw within a frame', async (page) => {
   fs.writeFileSync(`${SHOTS}/slider-timing.json`, JSON.stringify({ median: +p(0.5), p95: +p(0.95), max: +p(1), n: times.length }));
 });
 
+await test('a slow snapshot shows its progress and can be cancelled, keeping what was shown', async (page) => {
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="remote-size-total"]');
+  await page.click('.load-panel summary');
+  // The demo again, 64 KiB every 100 ms: long enough to watch and cancel.
+  await page.fill('#snapshot-url', 'slow/demo-snapshot.json');
+  await page.press('#snapshot-url', 'Enter');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="load-progress-text"]')?.dataset.segments) > 0);
+  const text = await page.textContent('[data-testid="load-progress-text"]');
+  assert(/ of \d+(\.\d+)? (KiB|MiB) · [\d,]+ segments?$/.test(text.trim()), `progress names bytes of the total and segments: ${text}`);
+  const value = Number(await page.getAttribute('[data-testid="load-progress"]', 'value'));
+  assert(value > 0 && value < 1, `the bar is part-way: ${value}`);
+  await page.screenshot({ path: `${SHOTS}/load-progress.png` });
+  await page.click('[data-testid="load-cancel"]');
+  const msg = await page.textContent('[data-testid="load-cancelled"]');
+  assert(msg.includes('slow/demo-snapshot.json') && msg.includes('cancelled') && msg.includes('still shown'), `cancelled: ${msg}`);
+  assertEq(await bytesOf(page, 'remote-size-total'), demoTotals.remote, 'the demo is still shown');
+  assertEq(await page.locator('[data-testid="load-progress"]').count(), 0, 'no progress bar after cancelling');
+});
+
 await browser.close();
 server.close();
 const failed = results.filter((r) => !r.ok);

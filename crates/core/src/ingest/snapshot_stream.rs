@@ -285,7 +285,7 @@ impl SnapshotStream {
     }
 
     fn syntax_error(&self, data: &[u8], at: usize, message: &str) -> LoadError {
-        let (line, column) = self.location(&data, at);
+        let (line, column) = self.location(data, at);
         LoadError::Json {
             line,
             column,
@@ -300,12 +300,12 @@ impl SnapshotStream {
             None => "a value",
         };
         // serde_json's wording, so a truncated file reads the same however it was cut.
-        self.syntax_error(&data, at, &format!("EOF while parsing {what}"))
+        self.syntax_error(data, at, &format!("EOF while parsing {what}"))
     }
 
     /// A serde error inside the value that starts at `data[start]`, located in the whole input.
     fn json_error(&self, data: &[u8], start: usize, e: serde_json::Error) -> LoadError {
-        let (l0, c0) = self.location(&data, start);
+        let (l0, c0) = self.location(data, start);
         let (line, column) = if e.line() <= 1 {
             (l0, c0 + e.column().saturating_sub(1))
         } else {
@@ -356,8 +356,9 @@ impl SnapshotStream {
                 self.retry_at = 0;
                 Ok(Some((v, end)))
             }
-            Err(e) if e.classify() == serde_json::error::Category::Eof
-                && (!eof || text.len() < data.len() - at) =>
+            Err(e)
+                if e.classify() == serde_json::error::Category::Eof
+                    && (!eof || text.len() < data.len() - at) =>
             {
                 // Retried once the buffer (which will start at this value) has doubled.
                 self.retry_at = (data.len() - at) * 2;

@@ -42,11 +42,14 @@ pub fn LoadPanel() -> impl IntoView {
             <summary>"Load another snapshot"</summary>
             <div class="load-grid">
                 <form on:submit=load_url>
+                    // Text, not `type="url"`: a URL relative to the page (same origin) is fine.
                     <label for="snapshot-url">"From a URL"</label>
                     <div class="row">
                         <input
                             id="snapshot-url"
-                            type="url"
+                            type="text"
+                            inputmode="url"
+                            spellcheck="false"
                             node_ref=url_input
                             placeholder="https://…/snapshot.json"
                         />
@@ -90,7 +93,13 @@ fn PanelStatus() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         match state.status.get() {
-        LoadStatus::Loading(what) => view! { <p class="muted">"Loading " {what} "…"</p> }.into_any(),
+        LoadStatus::Loading(what) => view! {
+            <div class="panel-progress">
+                <span class="muted">"Loading " {what} "…"</span>
+                <crate::components::status::LoadProgressBar />
+            </div>
+        }
+        .into_any(),
         LoadStatus::Failed(crate::api::ApiError::Cancelled { origin }) => view! {
             <p class="muted">{format!("Loading {origin} was cancelled. The data shown above is unchanged.")}</p>
         }

@@ -15,13 +15,6 @@ pub fn StatusBanner() -> impl IntoView {
                 <div class="banner loading" role="status" data-testid="loading">
                     <span>"Loading " {what} "…"</span>
                     <LoadProgressBar />
-                    <button
-                        class="cancel"
-                        data-testid="load-cancel"
-                        on:click=move |_| state.cancel_load()
-                    >
-                        "Cancel"
-                    </button>
                 </div>
             }
             .into_any(),
@@ -68,9 +61,10 @@ pub fn StatusBanner() -> impl IntoView {
     }
 }
 
-/// Bytes received of the total (when known) and segments parsed; then "computing".
+/// Bytes received of the total (when known) and segments parsed, then "computing"; and Cancel.
+/// Shown at the top of the page and again in the load panel, where a load is often started.
 #[component]
-fn LoadProgressBar() -> impl IntoView {
+pub fn LoadProgressBar() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         let p = state.progress.get()?;
@@ -101,6 +95,9 @@ fn LoadProgressBar() -> impl IntoView {
             <span class="muted" data-testid="load-progress-text" data-segments=p.segments>
                 {text}
             </span>
+            <button class="cancel" data-testid="load-cancel" on:click=move |_| state.cancel_load()>
+                "Cancel"
+            </button>
         })
     }
 }

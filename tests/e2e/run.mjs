@@ -242,8 +242,10 @@ await test('a slow snapshot shows its progress and can be cancelled, keeping wha
   assert(/ of \d+(\.\d+)? (KiB|MiB) · [\d,]+ segments?$/.test(text.trim()), `progress names bytes of the total and segments: ${text}`);
   const value = Number(await page.getAttribute('[data-testid="load-progress"]', 'value'));
   assert(value > 0 && value < 1, `the bar is part-way: ${value}`);
-  await page.screenshot({ path: `${SHOTS}/load-progress.png` });
-  await page.click('[data-testid="load-cancel"]');
+  await page.locator('[data-testid="loading"]').screenshot({ path: `${SHOTS}/load-progress-banner.png` });
+  await page.locator('.load-panel').screenshot({ path: `${SHOTS}/load-progress-panel.png` });
+  // Cancel where the load was started, in the panel.
+  await page.click('.load-panel [data-testid="load-cancel"]');
   const msg = await page.textContent('[data-testid="load-cancelled"]');
   assert(msg.includes('slow/demo-snapshot.json') && msg.includes('cancelled') && msg.includes('still shown'), `cancelled: ${msg}`);
   assertEq(await bytesOf(page, 'remote-size-total'), demoTotals.remote, 'the demo is still shown');

@@ -97,7 +97,9 @@ impl Derived {
         });
         let sizes = Memo::new(move |_| {
             let p = profile.with(|p| p.profile);
-            snapshot.with(|s| s.as_ref().map(|s| Shared(Arc::new(sizes(s, p)))))
+            crate::perf::phase("sizes", || {
+                snapshot.with(|s| s.as_ref().map(|s| Shared(Arc::new(sizes(s, p)))))
+            })
         });
         let index_for = move |p: KafkaVersion| {
             let topic = settings.topic.0.get()?;
@@ -131,22 +133,26 @@ impl Derived {
             policy
         });
         // A new snapshot's sizes are painted before its cluster plan is computed (about a
-        // second at a million segments): the plan waits for `painted`.
-        let painted = RwSignal::new(false);
+        // second at a million segments): the plan waits until `painted` names this snapshot.
+        let painted = RwSignal::new(None::<usize>);
+        let identity =
+            |s: &Option<Shared<Snapshot>>| s.as_ref().map(|s| Arc::as_ptr(&s.0) as usize);
         Effect::new(move |_| {
-            snapshot.track();
-            painted.set(false);
-            crate::perf::after_paint(move || painted.set(true));
+            if let Some(id) = snapshot.with(identity) {
+                crate::perf::after_paint(move || painted.set(Some(id)));
+            }
         });
         let current_plan = Memo::new(move |_| {
-            if !painted.get() {
+            if painted.get() != snapshot.with(identity) {
                 return None;
             }
             let now = now_ms.get();
             let policy = current_policy.get();
-            snapshot.with(|s| {
-                s.as_ref()
-                    .map(|s| Shared(Arc::new(PlanIndex::plan_by_topic(s, &policy, now))))
+            crate::perf::phase("cluster plan", || {
+                snapshot.with(|s| {
+                    s.as_ref()
+                        .map(|s| Shared(Arc::new(PlanIndex::plan_by_topic(s, &policy, now))))
+                })
             })
         });
         let proposed_plan = Memo::new(move |_| {

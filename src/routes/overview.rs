@@ -174,10 +174,12 @@ fn Warnings() -> impl IntoView {
         let now = d.now_ms.get();
         d.snapshot.with(|s| {
             d.sizes.with(|z| match (s, z) {
-                (Some(s), Some(z)) => findings(s, z, now)
-                    .into_iter()
-                    .map(|f| (f.category(), f.to_string()))
-                    .collect::<Vec<_>>(),
+                (Some(s), Some(z)) => crate::perf::phase("findings", || {
+                    findings(s, z, now)
+                        .into_iter()
+                        .map(|f| (f.category(), f.to_string()))
+                        .collect::<Vec<_>>()
+                }),
                 _ => Vec::new(),
             })
         })

@@ -45,6 +45,9 @@ pub struct ProfileChoice {
 #[derive(Clone, Copy)]
 pub struct Derived {
     pub snapshot: Memo<Option<Shared<Snapshot>>>,
+    /// The snapshot's sizes have been painted: slower work (the cluster plan, the findings)
+    /// waits for this, so a large snapshot's totals show as soon as they are known.
+    pub painted: Memo<bool>,
     pub profile: Memo<ProfileChoice>,
     pub now_ms: Memo<i64>,
     pub sizes: Memo<Option<Shared<SizeReport>>>,
@@ -142,8 +145,12 @@ impl Derived {
                 crate::perf::after_paint(move || painted.set(Some(id)));
             }
         });
+        let painted = Memo::new(move |_| {
+            let id = snapshot.with(identity);
+            id.is_some() && painted.get() == id
+        });
         let current_plan = Memo::new(move |_| {
-            if painted.get() != snapshot.with(identity) {
+            if !painted.get() {
                 return None;
             }
             let now = now_ms.get();
@@ -165,6 +172,7 @@ impl Derived {
         });
         Derived {
             snapshot,
+            painted,
             profile,
             now_ms,
             sizes,

@@ -170,25 +170,31 @@ fn TopicChart() -> impl IntoView {
 #[component]
 fn Warnings() -> impl IntoView {
     let d = expect_context::<Derived>();
+    // `None` until the snapshot's totals are painted (the checks read every segment).
     let list = Memo::new(move |_| {
+        if !d.painted.get() {
+            return None;
+        }
         let now = d.now_ms.get();
         d.snapshot.with(|s| {
             d.sizes.with(|z| match (s, z) {
-                (Some(s), Some(z)) => crate::perf::phase("findings", || {
+                (Some(s), Some(z)) => Some(crate::perf::phase("findings", || {
                     findings(s, z, now)
                         .into_iter()
                         .map(|f| (f.category(), f.to_string()))
                         .collect::<Vec<_>>()
-                }),
-                _ => Vec::new(),
+                })),
+                _ => None,
             })
         })
     });
     view! {
         <section class="panel" data-testid="warnings">
-            <h2>{move || format!("Warnings ({})", list.with(|l| l.len()))}</h2>
+            <h2>{move || list.with(|l| l.as_ref().map_or("Warnings".to_string(), |l| format!("Warnings ({})", l.len())))}</h2>
             {move || {
-                let l = list.get();
+                let Some(l) = list.get() else {
+                    return view! { <p class="muted">"Checking the segments…"</p> }.into_any();
+                };
                 if l.is_empty() {
                     return view! { <p class="muted">"Nothing unusual in this snapshot."</p> }.into_any();
                 }

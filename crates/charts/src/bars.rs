@@ -36,11 +36,24 @@ pub struct PartitionBar {
     pub remote_bytes: i64,
 }
 
+/// Topics drawn as bars of their own in [`bytes_per_topic`]; the smaller ones share one
+/// [`other_topics`] bar, so the chart stays readable (and cheap) with hundreds of topics.
+pub const TOPIC_BARS: usize = 15;
+
+/// Label (and first tooltip line) of the bar that sums the `k` smallest topics.
+pub fn other_topics(k: usize) -> String {
+    format!("other ({k} topics)")
+}
+
 /// Remote bytes per topic, largest first (top to bottom), each bar split into [`KEPT`] and
 /// [`TO_FREE`] (two stacked series, always both, even when nothing is freed). The axis is in
-/// the binary unit that suits the largest topic (`{value} GiB`); the tooltip of either part
+/// the binary unit that suits the largest bar (`{value} GiB`); the tooltip of either part
 /// shows the topic and its exact sizes. Negative sizes count as 0 and the bytes to free are
-/// capped at the topic's size. A y slider appears past 25 topics.
+/// capped at the topic's size.
+///
+/// At most [`TOPIC_BARS`] topics get a bar of their own; with more than `TOPIC_BARS + 1`, the
+/// rest are summed into one last, paler bar labelled [`other_topics`] (so the option never has
+/// more than `TOPIC_BARS + 1` categories, and "other" always stands for at least two topics).
 pub fn bytes_per_topic(bars: &[TopicBar], dark: bool) -> Chart {
     let p = palette(dark);
     let mut rows: Vec<(&str, i64, i64)> = bars
@@ -51,24 +64,52 @@ pub fn bytes_per_topic(bars: &[TopicBar], dark: bool) -> Chart {
         })
         .collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let (unit, unit_name) = axis_unit(rows.first().map_or(0, |r| r.1));
+    // (label, remote, to free) of the one bar that sums the smaller topics.
+    let other = (rows.len() > TOPIC_BARS + 1).then(|| {
+        let rest = rows.split_off(TOPIC_BARS);
+        let sum = |f: fn(&(&str, i64, i64)) -> i64| {
+            rest.iter().fold(0i64, |acc, r| acc.saturating_add(f(r)))
+        };
+        (other_topics(rest.len()), sum(|r| r.1), sum(|r| r.2))
+    });
+    let max = rows
+        .iter()
+        .map(|r| r.1)
+        .chain(other.as_ref().map(|o| o.1))
+        .max()
+        .unwrap_or(0);
+    let (unit, unit_name) = axis_unit(max);
 
-    let labels = category_labels(rows.iter().map(|r| r.0));
-    let mut kept = Vec::with_capacity(rows.len());
-    let mut freed = Vec::with_capacity(rows.len());
-    for &(topic, remote, free) in &rows {
+    let labels = category_labels(
+        rows.iter()
+            .map(|r| r.0)
+            .chain(other.as_ref().map(|o| o.0.as_str())),
+    );
+    let mut kept = Vec::with_capacity(rows.len() + 1);
+    let mut freed = Vec::with_capacity(rows.len() + 1);
+    let mut push = |name: &str, remote: i64, free: i64, style: Option<ItemStyle>| {
         let tip = plain_text(&format!(
-            "{topic}\nremote: {}\n{KEPT}: {}\n{TO_FREE}: {}",
+            "{name}\nremote: {}\n{KEPT}: {}\n{TO_FREE}: {}",
             format_bytes(remote),
             format_bytes(remote - free),
             format_bytes(free)
         ));
-        kept.push(DataPoint::from(
-            DataPointItem::new(in_unit(remote - free, unit)).name(tip.clone()),
-        ));
-        freed.push(DataPoint::from(
-            DataPointItem::new(in_unit(free, unit)).name(tip),
-        ));
+        let item = |bytes| {
+            let d = DataPointItem::new(in_unit(bytes, unit)).name(tip.clone());
+            DataPoint::from(match &style {
+                Some(s) => d.item_style(s.clone()),
+                None => d,
+            })
+        };
+        kept.push(item(remote - free));
+        freed.push(item(free));
+    };
+    for &(topic, remote, free) in &rows {
+        push(topic, remote, free, None);
+    }
+    if let Some((label, remote, free)) = &other {
+        // Paler, so it does not read as one more topic.
+        push(label, *remote, *free, Some(ItemStyle::new().opacity(0.45)));
     }
 
     bar_frame(&p, labels, unit_name, "remote size")

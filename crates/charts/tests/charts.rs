@@ -219,21 +219,115 @@ fn bytes_per_topic_clamps_bad_sizes_and_picks_the_axis_unit() {
     assert_eq!(series(&v)[1]["data"][1]["value"], 0.0);
 }
 
-#[test]
-fn bytes_per_topic_shows_the_slider_past_25_topics() {
-    let bars: Vec<TopicBar> = (0..30)
+fn topics(n: i64) -> Vec<TopicBar> {
+    (0..n)
         .map(|i| TopicBar {
-            topic: format!("t{i:02}"),
-            remote_bytes: i * GIB,
-            bytes_to_free: 0,
+            topic: format!("t{i:03}"),
+            remote_bytes: (i + 1) * GIB,
+            bytes_to_free: i * GIB / 4,
+        })
+        .collect()
+}
+
+fn values(s: &Value) -> Vec<f64> {
+    s["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["value"].as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn bytes_per_topic_groups_the_smaller_topics_into_one_other_bar() {
+    let bars = topics(150);
+    let v = option(&bytes_per_topic(&bars, false));
+    let categories = v["yAxis"]["data"].as_array().unwrap();
+    assert_eq!(categories.len(), TOPIC_BARS + 1);
+    // The largest first, then the rest as one bar.
+    assert_eq!(categories[0], "t149");
+    assert_eq!(categories[TOPIC_BARS - 1], "t135");
+    let rest = 150 - TOPIC_BARS;
+    assert_eq!(categories[TOPIC_BARS], other_topics(rest));
+    assert_eq!(categories[TOPIC_BARS], "other (135 topics)");
+    for s in series(&v) {
+        assert_eq!(data_len(s), TOPIC_BARS + 1);
+    }
+
+    // The "other" bar is the sum of the topics left out, in both series. It is the largest
+    // bar here, so the axis is in TiB (values rounded to three decimals).
+    assert_eq!(v["xAxis"]["axisLabel"]["formatter"], "{value} TiB");
+    let tib = |bytes: i64| (bytes as f64 / (1024 * GIB) as f64 * 1000.0).round() / 1000.0;
+    let left_out = &bars[..rest];
+    let remote: i64 = left_out.iter().map(|b| b.remote_bytes).sum();
+    let free: i64 = left_out.iter().map(|b| b.bytes_to_free).sum();
+    let (kept, freed) = (values(&series(&v)[0]), values(&series(&v)[1]));
+    assert_eq!(kept[TOPIC_BARS], tib(remote - free));
+    assert_eq!(freed[TOPIC_BARS], tib(free));
+    // Every topic's bytes are drawn exactly once.
+    let total: i64 = bars.iter().map(|b| b.remote_bytes).sum();
+    let drawn: f64 = kept.iter().chain(&freed).sum();
+    assert!(
+        (drawn - tib(total)).abs() < 0.0005 * 32.0,
+        "{drawn} vs {}",
+        tib(total)
+    );
+
+    // Its tooltip is plain text with the exact sums; it is drawn paler than the topics.
+    let other = &series(&v)[0]["data"][TOPIC_BARS];
+    assert_eq!(
+        other["name"],
+        format!(
+            "other (135 topics)\nremote: {}\nkept: {}\ndeleted by the plan: {}",
+            tierlens_core::units::format_bytes(remote),
+            tierlens_core::units::format_bytes(remote - free),
+            tierlens_core::units::format_bytes(free)
+        )
+    );
+    assert!(other["itemStyle"]["opacity"].as_f64().unwrap() < 1.0);
+    assert!(series(&v)[0]["data"][0].get("itemStyle").is_none());
+    assert_eq!(v["tooltip"]["formatter"], "{b}");
+    // No slider needed.
+    assert_eq!(v["dataZoom"][0]["show"], false);
+}
+
+#[test]
+fn bytes_per_topic_groups_nothing_with_few_topics() {
+    for n in [1, 3, TOPIC_BARS as i64, TOPIC_BARS as i64 + 1] {
+        let v = option(&bytes_per_topic(&topics(n), false));
+        let categories = v["yAxis"]["data"].as_array().unwrap();
+        assert_eq!(categories.len(), n as usize, "{n} topics");
+        assert!(
+            categories
+                .iter()
+                .all(|c| !c.as_str().unwrap().starts_with("other")),
+            "{n} topics"
+        );
+        assert_eq!(categories[0], format!("t{:03}", n - 1));
+        assert_eq!(data_len(&series(&v)[1]), n as usize);
+    }
+    // One more and the two smallest share a bar.
+    let v = option(&bytes_per_topic(&topics(TOPIC_BARS as i64 + 2), false));
+    assert_eq!(v["yAxis"]["data"][TOPIC_BARS], "other (2 topics)");
+    assert_eq!(series(&v)[0]["data"][TOPIC_BARS]["value"], 1.0 + 2.0 - 0.25);
+}
+
+#[test]
+fn bytes_per_topic_other_bar_saturates_and_stays_distinct_from_a_topic_named_like_it() {
+    let mut bars: Vec<TopicBar> = (0..40)
+        .map(|i| TopicBar {
+            topic: format!("t{i}"),
+            remote_bytes: i64::MAX - i,
+            bytes_to_free: i64::MAX,
         })
         .collect();
+    bars[0].topic = other_topics(25);
     let v = option(&bytes_per_topic(&bars, false));
-    assert_eq!(v["dataZoom"][0]["show"], true);
-    assert_eq!(v["dataZoom"][0]["yAxisIndex"], 0);
-    assert_eq!(v["dataZoom"][0]["endValue"], 24);
-    assert_eq!(v["yAxis"]["data"][0], "t29");
-    assert_eq!(data_len(&series(&v)[0]), 30);
+    let categories = v["yAxis"]["data"].as_array().unwrap();
+    assert_eq!(categories.len(), TOPIC_BARS + 1);
+    assert_eq!(categories[0], "other (25 topics)");
+    assert_eq!(categories[TOPIC_BARS], "other (25 topics) (2)");
+    assert_eq!(v["xAxis"]["axisLabel"]["formatter"], "{value} PiB");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -254,24 +254,37 @@ fn bytes_per_topic_groups_the_smaller_topics_into_one_other_bar() {
         assert_eq!(data_len(s), TOPIC_BARS + 1);
     }
 
-    // The "other" bar is the sum of the topics left out, in both series. It is the largest
-    // bar here, so the axis is in TiB (values rounded to three decimals).
-    assert_eq!(v["xAxis"]["axisLabel"]["formatter"], "{value} TiB");
-    let tib = |bytes: i64| (bytes as f64 / (1024 * GIB) as f64 * 1000.0).round() / 1000.0;
+    // The "other" bar is the sum of the topics left out, in both series (in GiB, the unit of
+    // the largest topic, rounded to three decimals like every value).
+    let gib = |bytes: i64| (bytes as f64 / GIB as f64 * 1000.0).round() / 1000.0;
     let left_out = &bars[..rest];
     let remote: i64 = left_out.iter().map(|b| b.remote_bytes).sum();
     let free: i64 = left_out.iter().map(|b| b.bytes_to_free).sum();
     let (kept, freed) = (values(&series(&v)[0]), values(&series(&v)[1]));
-    assert_eq!(kept[TOPIC_BARS], tib(remote - free));
-    assert_eq!(freed[TOPIC_BARS], tib(free));
+    assert_eq!(kept[TOPIC_BARS], gib(remote - free));
+    assert_eq!(freed[TOPIC_BARS], gib(free));
     // Every topic's bytes are drawn exactly once.
     let total: i64 = bars.iter().map(|b| b.remote_bytes).sum();
     let drawn: f64 = kept.iter().chain(&freed).sum();
-    assert!(
-        (drawn - tib(total)).abs() < 0.0005 * 32.0,
-        "{drawn} vs {}",
-        tib(total)
+    assert_eq!(drawn, gib(total));
+
+    // 9,180 GiB against 150 GiB for the largest topic: the axis ends just past the largest
+    // topic (a round number), the "other" bar is cut there and its total written on it.
+    assert_eq!(v["xAxis"]["axisLabel"]["formatter"], "{value} GiB");
+    assert_eq!(v["xAxis"]["max"], 200.0);
+    let label = &series(&v)[0]["data"][TOPIC_BARS]["label"];
+    assert_eq!(label["show"], true);
+    assert_eq!(label["position"], "insideRight");
+    assert_eq!(
+        label["formatter"],
+        format!("{} ▸", tierlens_core::units::format_bytes(remote))
     );
+    let labels = series(&v)
+        .iter()
+        .flat_map(|s| s["data"].as_array().unwrap())
+        .filter(|d| d.get("label").is_some())
+        .count();
+    assert_eq!(labels, 1, "only the other bar has a label");
 
     // Its tooltip is plain text with the exact sums; it is drawn paler than the topics.
     let other = &series(&v)[0]["data"][TOPIC_BARS];
@@ -306,10 +319,37 @@ fn bytes_per_topic_groups_nothing_with_few_topics() {
         assert_eq!(categories[0], format!("t{:03}", n - 1));
         assert_eq!(data_len(&series(&v)[1]), n as usize);
     }
-    // One more and the two smallest share a bar.
+    // One more and the two smallest share a bar, on the same scale as the topics (it is not
+    // twice the largest): no axis maximum, no label.
     let v = option(&bytes_per_topic(&topics(TOPIC_BARS as i64 + 2), false));
     assert_eq!(v["yAxis"]["data"][TOPIC_BARS], "other (2 topics)");
     assert_eq!(series(&v)[0]["data"][TOPIC_BARS]["value"], 1.0 + 2.0 - 0.25);
+    assert_eq!(v["xAxis"]["max"], Value::Null);
+    assert!(series(&v)[0]["data"][TOPIC_BARS].get("label").is_none());
+}
+
+#[test]
+fn bytes_per_topic_other_bar_on_scale_sets_the_axis_unit_when_largest() {
+    // 15 topics of 100 MiB and 30 of 6 MiB: "other" is 180 MiB, under twice the largest, so it
+    // is drawn to scale and the axis (auto, `max: null`) fits it.
+    let mut bars: Vec<TopicBar> = (0..TOPIC_BARS)
+        .map(|i| TopicBar {
+            topic: format!("big{i:02}"),
+            remote_bytes: 100 << 20,
+            bytes_to_free: 0,
+        })
+        .collect();
+    bars.extend((0..30).map(|i| TopicBar {
+        topic: format!("small{i:02}"),
+        remote_bytes: 6 << 20,
+        bytes_to_free: 1 << 20,
+    }));
+    let v = option(&bytes_per_topic(&bars, false));
+    assert_eq!(v["yAxis"]["data"][TOPIC_BARS], "other (30 topics)");
+    assert_eq!(v["xAxis"]["max"], Value::Null);
+    assert_eq!(v["xAxis"]["axisLabel"]["formatter"], "{value} MiB");
+    assert_eq!(series(&v)[0]["data"][TOPIC_BARS]["value"], 150.0);
+    assert_eq!(series(&v)[1]["data"][TOPIC_BARS]["value"], 30.0);
 }
 
 #[test]

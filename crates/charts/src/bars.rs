@@ -161,6 +161,8 @@ pub fn bytes_per_topic(bars: &[TopicBar], dark: bool) -> Value {
             "show": true,
             "position": "insideRight",
             "color": p.text,
+            // Not the bar's paleness.
+            "opacity": 1,
             "formatter": format!("{} ▸", format_bytes(*remote)),
         });
     }

@@ -275,6 +275,7 @@ fn bytes_per_topic_groups_the_smaller_topics_into_one_other_bar() {
     let label = &series(&v)[0]["data"][TOPIC_BARS]["label"];
     assert_eq!(label["show"], true);
     assert_eq!(label["position"], "insideRight");
+    assert_eq!(label["opacity"], 1);
     assert_eq!(
         label["formatter"],
         format!("{} ▸", tierlens_core::units::format_bytes(remote))

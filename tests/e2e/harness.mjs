@@ -10,13 +10,19 @@ const MIME = {
   '.css': 'text/css', '.json': 'application/json', '.gz': 'application/gzip', '.txt': 'text/plain',
 };
 
-/** Serves `root` under `prefix` (a sub-path proves the bundle works from any path). */
-export function serve(root, prefix = '/') {
+/** Serves `root` under `prefix` (a sub-path proves the bundle works from any path). `mounts`
+ *  maps sub-paths of `prefix` to other folders, e.g. `{ 'scale/': 'target/e2e' }` serves
+ *  `target/e2e/x.json` as `${prefix}scale/x.json` (generated test data next to the bundle). */
+export function serve(root, prefix = '/', mounts = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(prefix)) { res.writeHead(404); return res.end('not found'); }
     let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
-    const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
+    let dir = root;
+    for (const [sub, folder] of Object.entries(mounts)) {
+      if (rel.startsWith(sub)) { dir = folder; rel = rel.slice(sub.length); break; }
+    }
+    const file = path.join(dir, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404); return res.end('not found'); }
       res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' });

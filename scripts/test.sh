@@ -23,5 +23,17 @@ step "release bundle (trunk build --release)"
 cargo build --release --bin tierlens
 trunk build --release
 
+step "large snapshots for the browser tests (target/e2e, rewritten when gen_synth changes)"
+cargo build --release -p tierlens-core --example gen_synth
+mkdir -p target/e2e
+synth() { # TOPICS PARTITIONS_PER_TOPIC SEGMENTS_PER_PARTITION
+  local out="target/e2e/synth-${1}x${2}x${3}.json"
+  if [ ! -f "$out" ] || [ target/release/examples/gen_synth -nt "$out" ]; then
+    target/release/examples/gen_synth "$out" "$@"
+  fi
+}
+synth 1 10000 2
+synth 150 10 2
+
 step "browser end-to-end tests (headless Chromium)"
 node tests/e2e/run.mjs

@@ -1,12 +1,14 @@
 //! The cluster at a glance: sizes by both definitions, what the next expiration run deletes,
 //! bytes per topic, warnings, topics and the largest partitions.
 use crate::charts::EChart;
-use crate::components::{Bytes, Count};
+use crate::components::{Bytes, Count, VirtualTable};
 use crate::derived::Derived;
 use crate::state::{prefers_dark, Settings};
 use leptos::prelude::*;
+use std::collections::HashMap;
 use tierlens_charts::{bytes_per_topic, to_option_json, top_partitions, PartitionBar, TopicBar};
 use tierlens_core::findings::findings;
+use tierlens_core::retention::{Plan, PlanTotals};
 use tierlens_core::units::format_config_value;
 use tierlens_core::{ConfigKey, SegmentState};
 
@@ -148,16 +150,13 @@ fn TopicChart() -> impl IntoView {
                 let (Some(s), Some(p)) = (s, p) else {
                     return Vec::new();
                 };
+                let planned = totals_by_topic(p);
                 s.topics
                     .iter()
                     .map(|t| TopicBar {
                         topic: t.topic.clone(),
                         remote_bytes: t.sizes.remote_log_size_bytes,
-                        bytes_to_free: p
-                            .topics
-                            .iter()
-                            .find(|pt| pt.topic == t.topic)
-                            .map_or(0, |pt| pt.totals.bytes_freed),
+                        bytes_to_free: planned.get(t.topic.as_str()).map_or(0, |pt| pt.bytes_freed),
                     })
                     .collect()
             })
@@ -219,6 +218,19 @@ fn Warnings() -> impl IntoView {
     }
 }
 
+/// One row of the topics table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct TopicRow {
+    name: String,
+    partitions: i64,
+    segments: i64,
+    remote_bytes: i64,
+    retention_ms: String,
+    retention_bytes: String,
+    deleted: i64,
+    freed: i64,
+}
+
 /// Every topic with its sizes and configs; picking one opens its drill-down and what-if.
 #[component]
 fn TopicsTable() -> impl IntoView {
@@ -231,73 +243,73 @@ fn TopicsTable() -> impl IntoView {
                     let (Some(s), Some(z), Some(p)) = (s, z, p) else {
                         return Vec::new();
                     };
+                    let planned = totals_by_topic(p);
                     s.topics
                         .iter()
                         .zip(&z.topics)
                         .map(|(t, ts)| {
-                            let freed = p
-                                .topics
-                                .iter()
-                                .find(|pt| pt.topic == t.name)
-                                .map(|pt| pt.totals)
-                                .unwrap_or_default();
-                            (
-                                t.name.clone(),
-                                t.partitions.len() as i64,
-                                ts.sizes.remote_log_metadata_count as i64,
-                                ts.sizes.remote_log_size_bytes,
-                                format_config_value(ConfigKey::RetentionMs, t.config.retention_ms),
-                                format_config_value(
+                            let freed = planned.get(t.name.as_str()).copied().unwrap_or_default();
+                            TopicRow {
+                                name: t.name.clone(),
+                                partitions: t.partitions.len() as i64,
+                                segments: ts.sizes.remote_log_metadata_count as i64,
+                                remote_bytes: ts.sizes.remote_log_size_bytes,
+                                retention_ms: format_config_value(
+                                    ConfigKey::RetentionMs,
+                                    t.config.retention_ms,
+                                ),
+                                retention_bytes: format_config_value(
                                     ConfigKey::RetentionBytes,
                                     t.config.retention_bytes,
                                 ),
-                                freed.segments_deleted as i64,
-                                freed.bytes_freed,
-                            )
+                                deleted: freed.segments_deleted as i64,
+                                freed: freed.bytes_freed,
+                            }
                         })
                         .collect::<Vec<_>>()
                 })
             })
         })
     });
+    let row = move |i: usize, r: TopicRow| {
+        let pick = r.name.clone();
+        view! {
+            <tr aria-rowindex=i + 2>
+                <td>
+                    <button class="link" data-testid="topic-link" on:click=move |_| settings.select_topic(Some(pick.clone()))>
+                        {r.name}
+                    </button>
+                </td>
+                <td><Count value=r.partitions /></td>
+                <td><Count value=r.segments /></td>
+                <td><Bytes value=r.remote_bytes /></td>
+                <td>{r.retention_ms}</td>
+                <td>{r.retention_bytes}</td>
+                <td><Count value=r.deleted /></td>
+                <td><Bytes value=r.freed /></td>
+            </tr>
+        }
+    };
     view! {
         <section class="panel">
             <h2>"Topics"</h2>
-            <table class="data" data-testid="topics-table">
-                <thead>
-                    <tr>
-                        <th>"Topic"</th><th>"Partitions"</th><th>"Segments"</th><th>"Remote size"</th>
-                        <th>"retention.ms"</th><th>"retention.bytes (per partition)"</th>
-                        <th>"Next run deletes"</th><th>"Frees"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.get() key=|r| r.0.clone() let:r>
-                        {
-                            let name = r.0.clone();
-                            let pick = name.clone();
-                            view! {
-                                <tr>
-                                    <td>
-                                        <button class="link" data-testid="topic-link" on:click=move |_| settings.select_topic(Some(pick.clone()))>
-                                            {name}
-                                        </button>
-                                    </td>
-                                    <td><Count value=r.1 /></td>
-                                    <td><Count value=r.2 /></td>
-                                    <td><Bytes value=r.3 /></td>
-                                    <td>{r.4}</td>
-                                    <td>{r.5}</td>
-                                    <td><Count value=r.6 /></td>
-                                    <td><Bytes value=r.7 /></td>
-                                </tr>
-                            }
-                        }
-                    </For>
-                </tbody>
-            </table>
+            <VirtualTable rows=rows key=TopicRow::clone row=row columns=8 testid="topics-table">
+                <tr>
+                    <th>"Topic"</th><th>"Partitions"</th><th>"Segments"</th><th>"Remote size"</th>
+                    <th>"retention.ms"</th><th>"retention.bytes (per partition)"</th>
+                    <th>"Next run deletes"</th><th>"Frees"</th>
+                </tr>
+            </VirtualTable>
         </section>
     }
+}
+
+/// The plan's totals per topic, for lookups by name (one pass, not one search per topic).
+fn totals_by_topic(p: &Plan) -> HashMap<&str, PlanTotals> {
+    p.topics
+        .iter()
+        .map(|t| (t.topic.as_str(), t.totals))
+        .collect()
 }
 
 #[component]

@@ -28,9 +28,11 @@ function trickle(res, file, delayMs) {
   });
 }
 
-/** Serves `root` under `prefix` (a sub-path proves the bundle works from any path). Files under
- *  `${prefix}slow/` are the same files sent slowly (see `trickle`). */
-export function serve(root, prefix = '/') {
+/** Serves `root` under `prefix` (a sub-path proves the bundle works from any path). `mounts`
+ *  maps sub-paths of `prefix` to other folders, e.g. `{ 'scale/': 'target/e2e' }` serves
+ *  `target/e2e/x.json` as `${prefix}scale/x.json` (generated test data next to the bundle).
+ *  Files under `${prefix}slow/` are the files of `root` sent slowly (see `trickle`). */
+export function serve(root, prefix = '/', mounts = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(prefix)) { res.writeHead(404); return res.end('not found'); }
@@ -39,7 +41,11 @@ export function serve(root, prefix = '/') {
       return trickle(res, path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, '')), 100);
     }
     let rel = decodeURIComponent(url.pathname.slice(prefix.length)) || 'index.html';
-    const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
+    let dir = root;
+    for (const [sub, folder] of Object.entries(mounts)) {
+      if (rel.startsWith(sub)) { dir = folder; rel = rel.slice(sub.length); break; }
+    }
+    const file = path.join(dir, path.normalize(rel).replace(/^(\.\.[/\\])+/, ''));
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404); return res.end('not found'); }
       res.writeHead(200, { 'content-type': MIME[path.extname(file)] || 'application/octet-stream' });

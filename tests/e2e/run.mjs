@@ -29,7 +29,19 @@ const attr = (page, testid, name) => page.getAttribute(`[data-testid="${testid}"
 const bytesOf = (page, testid) => attr(page, testid, 'data-bytes').then(Number);
 const countOf = (page, testid) => attr(page, testid, 'data-count').then(Number);
 
-const server = await serve('dist', PREFIX);
+// Large generated snapshots (scripts/test.sh writes them with gen_synth), served as `scale/`.
+const SCALE = 'target/e2e';
+const WIDE = 'synth-1x10000x2.json'; // 1 topic × 10,000 partitions × 2 segments
+const MANY = 'synth-150x10x2.json'; // 150 topics × 10 partitions × 2 segments
+for (const f of [WIDE, MANY]) {
+  if (!fs.existsSync(`${SCALE}/${f}`)) {
+    const shape = f.match(/(\d+)x(\d+)x(\d+)/).slice(1).join(' ');
+    console.error(`missing ${SCALE}/${f}: run scripts/test.sh, or\n  cargo run --release -p tierlens-core --example gen_synth -- ${SCALE}/${f} ${shape}`);
+    process.exit(1);
+  }
+}
+
+const server = await serve('dist', PREFIX, { 'scale/': SCALE });
 const base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
 const browser = await launch();
 const results = [];
@@ -250,6 +262,86 @@ await test('a slow snapshot shows its progress and can be cancelled, keeping wha
   assert(msg.includes('slow/demo-snapshot.json') && msg.includes('cancelled') && msg.includes('still shown'), `cancelled: ${msg}`);
   assertEq(await bytesOf(page, 'remote-size-total'), demoTotals.remote, 'the demo is still shown');
   assertEq(await page.locator('[data-testid="load-progress"]').count(), 0, 'no progress bar after cancelling');
+});
+
+// The scroll container of a virtualized table, and where a row sits in it.
+const scroller = (page, testid) => page.locator(`[data-testid="${testid}"]`).locator('xpath=ancestor::div[contains(@class, "virtual")][1]');
+const inView = (row) => row.evaluate((tr) => {
+  const box = tr.closest('.virtual').getBoundingClientRect();
+  const r = tr.getBoundingClientRect();
+  return r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5 && r.height > 0;
+});
+
+await test('10,000 partitions: only the rows in view are rendered; scroll, Tab, select and sort still work', async (page) => {
+  const plan = cli('plan', `${SCALE}/${WIDE}`, '--json');
+  assertEq(plan.partitions.length, 10000, 'partitions in the generated snapshot');
+  const topic = plan.partitions[0].topic;
+  const started = Date.now();
+  await page.goto(`${base}?snapshot=scale/${WIDE}&topic=${topic}`);
+  await page.waitForSelector('[data-testid="partition-link"]', { timeout: 30000 });
+  console.log(`     topic view with 10,000 partitions on screen after ${Date.now() - started} ms (load included)`);
+  const table = page.locator('[data-testid="partitions-table"]');
+  const trs = () => table.locator('tr').count();
+  const n = await trs();
+  assert(n < 60, `far fewer <tr> than 10,000: ${n}`);
+  assertEq(await table.getAttribute('aria-rowcount'), '10001', 'aria-rowcount (header + every partition)');
+  assertEq(await table.locator('tr[data-partition]').first().getAttribute('data-partition'), '0', 'first row');
+
+  // Tab walks past the rows first rendered: focusing a link scrolls it into view.
+  await table.locator('[data-testid="partition-link"]').first().focus();
+  for (let i = 0; i < n + 10; i++) await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => document.activeElement?.closest('tr')?.dataset.partition);
+  assertEq(focused, String(n + 10), 'Tab reaches the rows below the first screenful');
+
+  // The scrollbar is true: its end is the last partition.
+  const box = scroller(page, 'partitions-table');
+  await box.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  const last = table.locator('tr[data-partition="9999"]');
+  await last.waitFor();
+  assert(await inView(last), 'partition 9999 is visible at the end of the scroll');
+  assert(await trs() < 60, `still few rows at the end: ${await trs()}`);
+  await last.locator('[data-testid="partition-link"]').click();
+  await page.waitForFunction(() => location.search.includes('partition=9999'));
+  await page.waitForSelector('[data-testid="partitions-table"] tr.selected[data-partition="9999"]');
+
+  // Sort by size (largest first): rows are shown, in order, and the selected one stays in view.
+  const sizes = () => table.locator('tr[data-partition] td:nth-child(2) [data-bytes]').evaluateAll((xs) => xs.map((x) => Number(x.dataset.bytes)));
+  await table.locator('th:nth-child(2) button').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="partitions-table"] th:nth-child(2)').getAttribute('aria-sort') === 'descending');
+  await page.waitForSelector('[data-testid="partitions-table"] tr.selected[data-partition="9999"]');
+  assert(await inView(table.locator('tr.selected')), 'the selected partition is scrolled into view after sorting');
+  let shown = await sizes();
+  assert(shown.length > 10 && shown.length < 60, `rows shown after sorting: ${shown.length}`);
+  assert(shown.every((b, i) => i === 0 || shown[i - 1] >= b), `sizes descend: ${shown.slice(0, 5)}`);
+  await box.evaluate((el) => { el.scrollTop = 0; });
+  await page.waitForFunction(() => document.querySelector('[data-testid="partitions-table"] tr[aria-rowindex="2"]'));
+  shown = await sizes();
+  assertEq(shown[0], Math.max(...plan.partitions.map((p) => p.remoteLogSizeBytes)), 'largest partition first');
+  await page.screenshot({ path: `${SHOTS}/topic-10000-partitions.png` });
+});
+
+await test('150 topics: the overview chart groups the small topics; the topics table stays short', async (page) => {
+  await page.goto(`${base}?snapshot=scale/${MANY}`);
+  await page.waitForSelector('[data-testid="topic-link"]', { timeout: 30000 });
+  assertEq(await countOf(page, 'topic-count'), 150, 'topic count');
+  await page.waitForSelector('.chart canvas');
+  // The option ECharts holds: 15 topics and one "other" bar.
+  const opt = await page.evaluate(() => {
+    const o = echarts.getInstanceByDom(document.querySelector('.chart')).getOption();
+    return { categories: o.yAxis[0].data, otherLabel: o.series[0].data[15]?.label?.formatter };
+  });
+  assertEq(opt.categories.length, 16, 'bars in "Remote bytes per topic"');
+  assertEq(opt.categories[15], 'other (135 topics)', 'the last bar');
+  // It is far longer than any topic, so it is cut at the axis end with its total on it.
+  assert(/^\d+\.\d\d TiB ▸$/.test(opt.otherLabel), `total on the "other" bar: ${opt.otherLabel}`);
+  const table = page.locator('[data-testid="topics-table"]');
+  const n = await table.locator('tr').count();
+  assert(n < 60, `far fewer <tr> than 150: ${n}`);
+  await page.screenshot({ path: `${SHOTS}/overview-150-topics.png`, fullPage: true });
+  // The last topic is reachable and opens.
+  await scroller(page, 'topics-table').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await page.click('[data-testid="topic-link"]:text-is("topic-0149")');
+  await page.waitForSelector('[data-testid="topic-name"]:text-is("topic-0149")');
 });
 
 await browser.close();

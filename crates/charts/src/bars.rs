@@ -1,7 +1,7 @@
 //! Horizontal bar charts of remote bytes: per topic (kept vs. deleted by the plan) and the top
 //! partitions.
 
-use crate::{axis_unit, in_unit, palette, plain_text, Palette};
+use crate::{axis_unit, in_unit, palette, plain_text, to_option_value, Palette};
 use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend};
 use charming::datatype::{DataPoint, DataPointItem};
 use charming::element::{
@@ -9,6 +9,7 @@ use charming::element::{
 };
 use charming::series::Bar;
 use charming::Chart;
+use serde_json::{json, Value};
 use tierlens_core::units::format_bytes;
 
 /// Name of the series of bytes that stay (legend text).
@@ -36,12 +37,35 @@ pub struct PartitionBar {
     pub remote_bytes: i64,
 }
 
+/// Topics drawn as bars of their own in [`bytes_per_topic`]; the smaller ones share one
+/// [`other_topics`] bar, so the chart stays readable (and cheap) with hundreds of topics.
+pub const TOPIC_BARS: usize = 15;
+
+/// The "other" bar is drawn off scale (cut at the end of the axis, its total written on it) once
+/// it is more than this many times the largest topic; otherwise the topics would be slivers
+/// next to it.
+const OFF_SCALE: f64 = 2.0;
+
+/// Label (and first tooltip line) of the bar that sums the `k` smallest topics.
+pub fn other_topics(k: usize) -> String {
+    format!("other ({k} topics)")
+}
+
 /// Remote bytes per topic, largest first (top to bottom), each bar split into [`KEPT`] and
 /// [`TO_FREE`] (two stacked series, always both, even when nothing is freed). The axis is in
-/// the binary unit that suits the largest topic (`{value} GiB`); the tooltip of either part
+/// the binary unit that suits the largest bar (`{value} GiB`); the tooltip of either part
 /// shows the topic and its exact sizes. Negative sizes count as 0 and the bytes to free are
-/// capped at the topic's size. A y slider appears past 25 topics.
-pub fn bytes_per_topic(bars: &[TopicBar], dark: bool) -> Chart {
+/// capped at the topic's size.
+///
+/// At most [`TOPIC_BARS`] topics get a bar of their own; with more than `TOPIC_BARS + 1`, the
+/// rest are summed into one last, paler bar labelled [`other_topics`] (so the option never has
+/// more than `TOPIC_BARS + 1` categories, and "other" always stands for at least two topics).
+/// Its data is the true sum; when that is more than twice the largest topic, the axis ends just
+/// past the largest topic (`xAxis.max`, else `null` so a later `setOption` resets it), the
+/// "other" bar is cut there and its total is written at its end.
+///
+/// Returns the option as JSON (charming has no per-item labels).
+pub fn bytes_per_topic(bars: &[TopicBar], dark: bool) -> Value {
     let p = palette(dark);
     let mut rows: Vec<(&str, i64, i64)> = bars
         .iter()
@@ -51,27 +75,58 @@ pub fn bytes_per_topic(bars: &[TopicBar], dark: bool) -> Chart {
         })
         .collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let (unit, unit_name) = axis_unit(rows.first().map_or(0, |r| r.1));
+    // (label, remote, to free) of the one bar that sums the smaller topics.
+    let other = (rows.len() > TOPIC_BARS + 1).then(|| {
+        let rest = rows.split_off(TOPIC_BARS);
+        let sum = |f: fn(&(&str, i64, i64)) -> i64| {
+            rest.iter().fold(0i64, |acc, r| acc.saturating_add(f(r)))
+        };
+        (other_topics(rest.len()), sum(|r| r.1), sum(|r| r.2))
+    });
+    let largest = rows.first().map_or(0, |r| r.1);
+    let off_scale = other
+        .as_ref()
+        .is_some_and(|o| largest > 0 && o.1 as f64 > OFF_SCALE * largest as f64);
+    let max = match &other {
+        Some(o) if !off_scale => largest.max(o.1),
+        _ => largest,
+    };
+    let (unit, unit_name) = axis_unit(max);
+    let axis_max = off_scale.then(|| nice_ceil(in_unit(largest, unit) * 1.05));
 
-    let labels = category_labels(rows.iter().map(|r| r.0));
-    let mut kept = Vec::with_capacity(rows.len());
-    let mut freed = Vec::with_capacity(rows.len());
-    for &(topic, remote, free) in &rows {
+    let labels = category_labels(
+        rows.iter()
+            .map(|r| r.0)
+            .chain(other.as_ref().map(|o| o.0.as_str())),
+    );
+    let mut kept = Vec::with_capacity(rows.len() + 1);
+    let mut freed = Vec::with_capacity(rows.len() + 1);
+    let mut push = |name: &str, remote: i64, free: i64, style: Option<ItemStyle>| {
         let tip = plain_text(&format!(
-            "{topic}\nremote: {}\n{KEPT}: {}\n{TO_FREE}: {}",
+            "{name}\nremote: {}\n{KEPT}: {}\n{TO_FREE}: {}",
             format_bytes(remote),
             format_bytes(remote - free),
             format_bytes(free)
         ));
-        kept.push(DataPoint::from(
-            DataPointItem::new(in_unit(remote - free, unit)).name(tip.clone()),
-        ));
-        freed.push(DataPoint::from(
-            DataPointItem::new(in_unit(free, unit)).name(tip),
-        ));
+        let item = |bytes| {
+            let d = DataPointItem::new(in_unit(bytes, unit)).name(tip.clone());
+            DataPoint::from(match &style {
+                Some(s) => d.item_style(s.clone()),
+                None => d,
+            })
+        };
+        kept.push(item(remote - free));
+        freed.push(item(free));
+    };
+    for &(topic, remote, free) in &rows {
+        push(topic, remote, free, None);
+    }
+    if let Some((label, remote, free)) = &other {
+        // Paler, so it does not read as one more topic.
+        push(label, *remote, *free, Some(ItemStyle::new().opacity(0.45)));
     }
 
-    bar_frame(&p, labels, unit_name, "remote size")
+    let chart = bar_frame(&p, labels, unit_name, "remote size")
         .legend(
             Legend::new()
                 .data(vec![KEPT, TO_FREE])
@@ -91,7 +146,40 @@ pub fn bytes_per_topic(bars: &[TopicBar], dark: bool) -> Chart {
                 .stack("remote")
                 .item_style(ItemStyle::new().color(p.to_free))
                 .data(freed),
-        )
+        );
+    let mut v = to_option_value(&chart);
+    v["xAxis"]["max"] = json!(axis_max);
+    if let (Some(max), Some((_, remote, free))) = (axis_max, &other) {
+        // The total goes on whichever part reaches the end of the axis. It is built from
+        // numbers only: no `{` template, no snapshot text.
+        let part = if in_unit(remote - free, unit) >= max {
+            0
+        } else {
+            1
+        };
+        v["series"][part]["data"][TOPIC_BARS]["label"] = json!({
+            "show": true,
+            "position": "insideRight",
+            "color": p.text,
+            // Not the bar's paleness.
+            "opacity": 1,
+            "formatter": format!("{} ▸", format_bytes(*remote)),
+        });
+    }
+    v
+}
+
+/// The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (× a power of ten) that is ≥ `x` (> 0).
+fn nice_ceil(x: f64) -> f64 {
+    if !(x > 0.0 && x.is_finite()) {
+        return 1.0;
+    }
+    let p = 10f64.powf(x.log10().floor());
+    [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|&m| m >= x * (1.0 - 1e-12))
+        .unwrap_or(10.0 * p)
 }
 
 /// The `limit` partitions with the most remote bytes, largest first, as one series named
@@ -209,6 +297,16 @@ fn shorten_middle(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nice_ceil_rounds_up_to_a_round_number() {
+        assert_eq!(nice_ceil(10.5), 12.0);
+        assert_eq!(nice_ceil(1.0), 1.0);
+        assert_eq!(nice_ceil(0.031), 0.04);
+        assert_eq!(nice_ceil(812.0), 1000.0);
+        assert_eq!(nice_ceil(0.0), 1.0);
+        assert_eq!(nice_ceil(f64::NAN), 1.0);
+    }
 
     #[test]
     fn long_labels_are_shortened_and_unique() {

@@ -34,7 +34,10 @@
 mod bars;
 mod timeline;
 
-pub use bars::{bytes_per_topic, top_partitions, PartitionBar, TopicBar, KEPT, TO_FREE};
+pub use bars::{
+    bytes_per_topic, other_topics, top_partitions, PartitionBar, TopicBar, KEPT, TOPIC_BARS,
+    TO_FREE,
+};
 pub use charming::Chart;
 pub use timeline::{
     segment_timeline, TimelineAxis, TimelineMarks, TimelineSegment, DELETED_BY_PLAN, MARKS_CONTEXT,

@@ -219,21 +219,156 @@ fn bytes_per_topic_clamps_bad_sizes_and_picks_the_axis_unit() {
     assert_eq!(series(&v)[1]["data"][1]["value"], 0.0);
 }
 
-#[test]
-fn bytes_per_topic_shows_the_slider_past_25_topics() {
-    let bars: Vec<TopicBar> = (0..30)
+fn topics(n: i64) -> Vec<TopicBar> {
+    (0..n)
         .map(|i| TopicBar {
-            topic: format!("t{i:02}"),
-            remote_bytes: i * GIB,
+            topic: format!("t{i:03}"),
+            remote_bytes: (i + 1) * GIB,
+            bytes_to_free: i * GIB / 4,
+        })
+        .collect()
+}
+
+fn values(s: &Value) -> Vec<f64> {
+    s["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["value"].as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn bytes_per_topic_groups_the_smaller_topics_into_one_other_bar() {
+    let bars = topics(150);
+    let v = option(&bytes_per_topic(&bars, false));
+    let categories = v["yAxis"]["data"].as_array().unwrap();
+    assert_eq!(categories.len(), TOPIC_BARS + 1);
+    // The largest first, then the rest as one bar.
+    assert_eq!(categories[0], "t149");
+    assert_eq!(categories[TOPIC_BARS - 1], "t135");
+    let rest = 150 - TOPIC_BARS;
+    assert_eq!(categories[TOPIC_BARS], other_topics(rest));
+    assert_eq!(categories[TOPIC_BARS], "other (135 topics)");
+    for s in series(&v) {
+        assert_eq!(data_len(s), TOPIC_BARS + 1);
+    }
+
+    // The "other" bar is the sum of the topics left out, in both series (in GiB, the unit of
+    // the largest topic, rounded to three decimals like every value).
+    let gib = |bytes: i64| (bytes as f64 / GIB as f64 * 1000.0).round() / 1000.0;
+    let left_out = &bars[..rest];
+    let remote: i64 = left_out.iter().map(|b| b.remote_bytes).sum();
+    let free: i64 = left_out.iter().map(|b| b.bytes_to_free).sum();
+    let (kept, freed) = (values(&series(&v)[0]), values(&series(&v)[1]));
+    assert_eq!(kept[TOPIC_BARS], gib(remote - free));
+    assert_eq!(freed[TOPIC_BARS], gib(free));
+    // Every topic's bytes are drawn exactly once.
+    let total: i64 = bars.iter().map(|b| b.remote_bytes).sum();
+    let drawn: f64 = kept.iter().chain(&freed).sum();
+    assert_eq!(drawn, gib(total));
+
+    // 9,180 GiB against 150 GiB for the largest topic: the axis ends just past the largest
+    // topic (a round number), the "other" bar is cut there and its total written on it.
+    assert_eq!(v["xAxis"]["axisLabel"]["formatter"], "{value} GiB");
+    assert_eq!(v["xAxis"]["max"], 200.0);
+    let label = &series(&v)[0]["data"][TOPIC_BARS]["label"];
+    assert_eq!(label["show"], true);
+    assert_eq!(label["position"], "insideRight");
+    assert_eq!(label["opacity"], 1);
+    assert_eq!(
+        label["formatter"],
+        format!("{} ▸", tierlens_core::units::format_bytes(remote))
+    );
+    let labels = series(&v)
+        .iter()
+        .flat_map(|s| s["data"].as_array().unwrap())
+        .filter(|d| d.get("label").is_some())
+        .count();
+    assert_eq!(labels, 1, "only the other bar has a label");
+
+    // Its tooltip is plain text with the exact sums; it is drawn paler than the topics.
+    let other = &series(&v)[0]["data"][TOPIC_BARS];
+    assert_eq!(
+        other["name"],
+        format!(
+            "other (135 topics)\nremote: {}\nkept: {}\ndeleted by the plan: {}",
+            tierlens_core::units::format_bytes(remote),
+            tierlens_core::units::format_bytes(remote - free),
+            tierlens_core::units::format_bytes(free)
+        )
+    );
+    assert!(other["itemStyle"]["opacity"].as_f64().unwrap() < 1.0);
+    assert!(series(&v)[0]["data"][0].get("itemStyle").is_none());
+    assert_eq!(v["tooltip"]["formatter"], "{b}");
+    // No slider needed.
+    assert_eq!(v["dataZoom"][0]["show"], false);
+}
+
+#[test]
+fn bytes_per_topic_groups_nothing_with_few_topics() {
+    for n in [1, 3, TOPIC_BARS as i64, TOPIC_BARS as i64 + 1] {
+        let v = option(&bytes_per_topic(&topics(n), false));
+        let categories = v["yAxis"]["data"].as_array().unwrap();
+        assert_eq!(categories.len(), n as usize, "{n} topics");
+        assert!(
+            categories
+                .iter()
+                .all(|c| !c.as_str().unwrap().starts_with("other")),
+            "{n} topics"
+        );
+        assert_eq!(categories[0], format!("t{:03}", n - 1));
+        assert_eq!(data_len(&series(&v)[1]), n as usize);
+    }
+    // One more and the two smallest share a bar, on the same scale as the topics (it is not
+    // twice the largest): no axis maximum, no label.
+    let v = option(&bytes_per_topic(&topics(TOPIC_BARS as i64 + 2), false));
+    assert_eq!(v["yAxis"]["data"][TOPIC_BARS], "other (2 topics)");
+    assert_eq!(series(&v)[0]["data"][TOPIC_BARS]["value"], 1.0 + 2.0 - 0.25);
+    assert_eq!(v["xAxis"]["max"], Value::Null);
+    assert!(series(&v)[0]["data"][TOPIC_BARS].get("label").is_none());
+}
+
+#[test]
+fn bytes_per_topic_other_bar_on_scale_sets_the_axis_unit_when_largest() {
+    // 15 topics of 100 MiB and 30 of 6 MiB: "other" is 180 MiB, under twice the largest, so it
+    // is drawn to scale and the axis (auto, `max: null`) fits it.
+    let mut bars: Vec<TopicBar> = (0..TOPIC_BARS)
+        .map(|i| TopicBar {
+            topic: format!("big{i:02}"),
+            remote_bytes: 100 << 20,
             bytes_to_free: 0,
         })
         .collect();
+    bars.extend((0..30).map(|i| TopicBar {
+        topic: format!("small{i:02}"),
+        remote_bytes: 6 << 20,
+        bytes_to_free: 1 << 20,
+    }));
     let v = option(&bytes_per_topic(&bars, false));
-    assert_eq!(v["dataZoom"][0]["show"], true);
-    assert_eq!(v["dataZoom"][0]["yAxisIndex"], 0);
-    assert_eq!(v["dataZoom"][0]["endValue"], 24);
-    assert_eq!(v["yAxis"]["data"][0], "t29");
-    assert_eq!(data_len(&series(&v)[0]), 30);
+    assert_eq!(v["yAxis"]["data"][TOPIC_BARS], "other (30 topics)");
+    assert_eq!(v["xAxis"]["max"], Value::Null);
+    assert_eq!(v["xAxis"]["axisLabel"]["formatter"], "{value} MiB");
+    assert_eq!(series(&v)[0]["data"][TOPIC_BARS]["value"], 150.0);
+    assert_eq!(series(&v)[1]["data"][TOPIC_BARS]["value"], 30.0);
+}
+
+#[test]
+fn bytes_per_topic_other_bar_saturates_and_stays_distinct_from_a_topic_named_like_it() {
+    let mut bars: Vec<TopicBar> = (0..40)
+        .map(|i| TopicBar {
+            topic: format!("t{i}"),
+            remote_bytes: i64::MAX - i,
+            bytes_to_free: i64::MAX,
+        })
+        .collect();
+    bars[0].topic = other_topics(25);
+    let v = option(&bytes_per_topic(&bars, false));
+    let categories = v["yAxis"]["data"].as_array().unwrap();
+    assert_eq!(categories.len(), TOPIC_BARS + 1);
+    assert_eq!(categories[0], "other (25 topics)");
+    assert_eq!(categories[TOPIC_BARS], "other (25 topics) (2)");
+    assert_eq!(v["xAxis"]["axisLabel"]["formatter"], "{value} PiB");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ use crate::state::{AppState, Settings};
 use leptos::prelude::*;
 use std::sync::Arc;
 use tierlens_core::profile::KafkaVersion;
-use tierlens_core::retention::{Plan, PlanIndex, Policy};
+use tierlens_core::retention::{Plan, PlanIndex, PlanSummary, Policy};
 use tierlens_core::size::{sizes, SizeReport};
 use tierlens_core::{ConfigKey, Snapshot};
 
@@ -60,8 +60,9 @@ pub struct Derived {
     pub current_policy: Memo<Policy>,
     /// The snapshot's configs with the user's proposed values for the selected topic.
     pub proposed_policy: Memo<Policy>,
-    /// The whole cluster under its configs.
-    pub current_plan: Memo<Option<Shared<Plan>>>,
+    /// The whole cluster under its configs: sizes, counts and totals, no deletion lists (those
+    /// of a multi-million-segment cluster would take hundreds of megabytes).
+    pub current_plan: Memo<Option<Shared<PlanSummary>>>,
     /// The selected topic under the proposed configs (its partitions only).
     pub proposed_plan: Memo<Option<Shared<Plan>>>,
 }
@@ -158,7 +159,7 @@ impl Derived {
             crate::perf::phase("cluster plan", || {
                 snapshot.with(|s| {
                     s.as_ref()
-                        .map(|s| Shared(Arc::new(PlanIndex::plan_by_topic(s, &policy, now))))
+                        .map(|s| Shared(Arc::new(PlanIndex::summary_by_topic(s, &policy, now))))
                 })
             })
         });

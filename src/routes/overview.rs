@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 use tierlens_charts::{bytes_per_topic, to_option_json, top_partitions, PartitionBar, TopicBar};
 use tierlens_core::findings::findings;
-use tierlens_core::retention::{Plan, PlanTotals};
+use tierlens_core::retention::{PlanSummary, PlanTotals};
 use tierlens_core::units::format_config_value;
 use tierlens_core::{ConfigKey, SegmentState};
 
@@ -305,7 +305,7 @@ fn TopicsTable() -> impl IntoView {
 }
 
 /// The plan's totals per topic, for lookups by name (one pass, not one search per topic).
-fn totals_by_topic(p: &Plan) -> HashMap<&str, PlanTotals> {
+fn totals_by_topic(p: &PlanSummary) -> HashMap<&str, PlanTotals> {
     p.topics
         .iter()
         .map(|t| (t.topic.as_str(), t.totals))

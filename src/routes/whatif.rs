@@ -26,19 +26,33 @@ pub fn WhatIf(topic: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let totals =
-        move |plan: Memo<Option<crate::derived::Shared<tierlens_core::retention::Plan>>>,
-              topic: String| {
-            Memo::new(move |_| {
-                plan.with(|p| {
-                    p.as_ref()
-                        .and_then(|p| p.topics.iter().find(|t| t.topic == topic).map(|t| t.totals))
-                        .unwrap_or_default()
-                })
+    let of_topic = |topics: &[tierlens_core::retention::TopicPlanTotals], topic: &str| {
+        topics
+            .iter()
+            .find(|t| t.topic == topic)
+            .map(|t| t.totals)
+            .unwrap_or_default()
+    };
+    let proposed = {
+        let topic = topic.clone();
+        Memo::new(move |_| {
+            d.proposed_plan.with(|p| {
+                p.as_ref()
+                    .map(|p| of_topic(&p.topics, &topic))
+                    .unwrap_or_default()
             })
-        };
-    let proposed = totals(d.proposed_plan, topic.clone());
-    let baseline = totals(d.current_plan, topic.clone());
+        })
+    };
+    let baseline = {
+        let topic = topic.clone();
+        Memo::new(move |_| {
+            d.current_plan.with(|p| {
+                p.as_ref()
+                    .map(|p| of_topic(&p.topics, &topic))
+                    .unwrap_or_default()
+            })
+        })
+    };
     let changes = Memo::new(move |_| {
         ConfigKey::ALL
             .into_iter()

@@ -65,12 +65,16 @@ function cli(...args) {
  *  `plan --json` partitions (what tests/e2e/run.mjs compares the app with). */
 function cliTotals(file) {
   const size = cli('size', file, '--json');
-  const plan = cli('plan', file, '--json');
-  const fromPlan = plan.partitions.reduce((a, p) => a + p.remoteLogSizeBytes, 0);
   const total = size.cluster.remoteLogSizeBytes;
-  if (total !== fromPlan) die(`${file}: CLI size cluster.remoteLogSizeBytes ${total} != plan sum ${fromPlan}`);
+  // The plan of a multi-million-segment file is more JSON than node holds in one string: the
+  // cross-check with its per-partition sizes is for files up to a few hundred MB.
+  if (fs.statSync(file).size < 400e6) {
+    const plan = cli('plan', file, '--json');
+    const fromPlan = plan.partitions.reduce((a, p) => a + p.remoteLogSizeBytes, 0);
+    if (total !== fromPlan) die(`${file}: CLI size cluster.remoteLogSizeBytes ${total} != plan sum ${fromPlan}`);
+  }
   const segments = Object.values(size.cluster.byState).reduce((a, s) => a + s.count, 0);
-  return { total, segments, partitions: size.partitions.length, firstTopic: plan.partitions[0]?.topic };
+  return { total, segments, partitions: size.partitions.length, firstTopic: size.partitions[0]?.topic };
 }
 
 // ---------- a static server: dist/ under APP_PREFIX, the baseline page, the snapshot ----------

@@ -268,6 +268,7 @@ proptest! {
             // One topic's index at a time gives the same plan, and each topic's own index
             // plans exactly that topic's partitions.
             prop_assert_eq!(&PlanIndex::plan_by_topic(&snap, &policy, now), &want, "by topic, {}", profile);
+            prop_assert_eq!(&PlanIndex::summary_by_topic(&snap, &policy, now), &want.summary(), "summary by topic, {}", profile);
             if let Some(t) = snap.topics.first() {
                 let one = PlanIndex::build_topics(&snap, profile, |x| x.name == t.name).plan(&policy, now);
                 let theirs: Vec<_> = want.partitions.iter().filter(|p| p.topic == t.name).cloned().collect();
@@ -346,6 +347,10 @@ fn index_equals_reference_on_a_synthetic_cluster() {
                 let want = reference::plan(&snap, &policy, now);
                 assert_eq!(ix.plan(&policy, now), want, "{profile} {ms} {bytes} {now}");
                 assert_eq!(PlanIndex::plan_by_topic(&snap, &policy, now), want);
+                assert_eq!(
+                    PlanIndex::summary_by_topic(&snap, &policy, now),
+                    want.summary()
+                );
                 assert_eq!(ix.summary(&policy, now), want.summary());
                 deleted += want.totals.segments_deleted;
                 stopped_by_upload += want

@@ -1184,6 +1184,29 @@ impl PlanIndex {
         }
     }
 
+    /// The summary of every topic (sizes, counts and totals; no deletion lists), one topic's
+    /// index at a time. Equal to `build(..).summary(..)`; what an overview needs, in memory
+    /// that does not grow with the number of deletions.
+    pub fn summary_by_topic(snapshot: &Snapshot, policy: &Policy, now_ms: i64) -> PlanSummary {
+        let mut out = PlanSummary {
+            profile: policy.profile,
+            now_ms,
+            ..PlanSummary::default()
+        };
+        let mut one = PlanSummary::default();
+        for topic in &snapshot.topics {
+            let ix = Self::build_topics(snapshot, policy.profile, |t| std::ptr::eq(t, topic));
+            ix.summary_into(policy, now_ms, &mut one);
+            out.partitions.extend_from_slice(&one.partitions);
+            out.topics.extend(one.topics.iter().cloned());
+        }
+        // Summed in partition order, as `summary` does (saturating sums depend on the order).
+        for p in &out.partitions {
+            out.totals.add(p);
+        }
+        out
+    }
+
     pub fn plan(&self, policy: &Policy, now_ms: i64) -> Plan {
         let mut partitions = Vec::with_capacity(self.parts.len());
         let mut topic_of = Vec::with_capacity(self.parts.len());

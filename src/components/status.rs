@@ -26,13 +26,7 @@ pub fn StatusBanner() -> impl IntoView {
                     <div class="banner" role="status" data-testid="load-cancelled">
                         {format!("Loading {origin} was cancelled.")}
                         {kept.then_some(" The previously loaded data is still shown.")}
-                        <button
-                            class="dismiss"
-                            aria-label="Dismiss"
-                            on:click=move |_| state.status.set(LoadStatus::Idle)
-                        >
-                            "×"
-                        </button>
+                        <Dismiss />
                     </div>
                 }
                 .into_any(),
@@ -46,18 +40,23 @@ pub fn StatusBanner() -> impl IntoView {
                         <strong>"Could not load the snapshot. "</strong>
                         {err.to_string()}
                         {kept.then_some(" The previously loaded data is still shown.")}
-                        <button
-                            class="dismiss"
-                            aria-label="Dismiss"
-                            on:click=move |_| state.status.set(LoadStatus::Idle)
-                        >
-                            "×"
-                        </button>
+                        <Dismiss />
                     </div>
                 }
                 .into_any(),
             )
         }
+    }
+}
+
+/// Closes the banner (the data shown is not touched).
+#[component]
+fn Dismiss() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <button class="dismiss" aria-label="Dismiss" on:click=move |_| state.status.set(LoadStatus::Idle)>
+            "×"
+        </button>
     }
 }
 

@@ -33,6 +33,33 @@ use crate::model::{filter_empty_epochs, SegmentState, Snapshot, Topic, TopicConf
 use crate::profile::{KafkaVersion, LogStartOffsetRule, Rules};
 use serde::Serialize;
 
+/// A plan from its partitions (`topic_of[i]`: the index in `names` of partition `i`'s topic),
+/// with the topic and cluster totals rolled up.
+fn assemble(
+    profile: KafkaVersion,
+    now_ms: i64,
+    names: &[&str],
+    partitions: Vec<PartitionPlan>,
+    topic_of: &[usize],
+) -> Plan {
+    let mut topics = Vec::new();
+    let totals = roll_up(
+        names,
+        topic_of
+            .iter()
+            .zip(&partitions)
+            .map(|(&ti, p)| (ti, p.summary())),
+        &mut topics,
+    );
+    Plan {
+        profile,
+        now_ms,
+        partitions,
+        topics,
+        totals,
+    }
+}
+
 /// The numbers of one partition's run a slider needs (no deletion list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1166,22 +1193,7 @@ impl PlanIndex {
             partitions.extend(plan.partitions);
         }
         let names: Vec<&str> = snapshot.topics.iter().map(|t| t.name.as_str()).collect();
-        let mut topics = Vec::new();
-        let totals = roll_up(
-            &names,
-            topic_of
-                .iter()
-                .zip(&partitions)
-                .map(|(&ti, p)| (ti, p.summary())),
-            &mut topics,
-        );
-        Plan {
-            profile: policy.profile,
-            now_ms,
-            partitions,
-            topics,
-            totals,
-        }
+        assemble(policy.profile, now_ms, &names, partitions, &topic_of)
     }
 
     /// The summary of every topic (sizes, counts and totals; no deletion lists), one topic's
@@ -1218,22 +1230,7 @@ impl PlanIndex {
             }
         }
         let names: Vec<&str> = self.topics.iter().map(|t| t.name.as_str()).collect();
-        let mut topics = Vec::new();
-        let totals = roll_up(
-            &names,
-            topic_of
-                .iter()
-                .zip(&partitions)
-                .map(|(&ti, p)| (ti, p.summary())),
-            &mut topics,
-        );
-        Plan {
-            profile: self.profile,
-            now_ms,
-            partitions,
-            topics,
-            totals,
-        }
+        assemble(self.profile, now_ms, &names, partitions, &topic_of)
     }
 
     fn plan_partition(

@@ -4,7 +4,7 @@
 //! peaks at is never given back (wasm memory does not shrink). So segments are not structs with
 //! a `String` id and a `Vec` of epochs (~180 bytes and three allocations each) but columns:
 //! the id as its 16 UUID bytes, offsets / sizes / timestamps as `i64`, the leader-epoch entries
-//! of all segments in one pool, state and flags in a byte (~70 bytes a segment, no allocation).
+//! of all segments in one pool, state and flags in a byte (~80 bytes a segment, no allocation).
 //!
 //! Readers get [`SegmentRef`], a copy of one row with Kafka's field names, so code reads
 //! `s.start_offset` as it would on a struct. [`Segment`] is the owned form for building.

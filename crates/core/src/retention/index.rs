@@ -25,40 +25,13 @@ use super::local::{
     effective_local_limits, local_copied_segments, local_retention, LocalLog, LocalSegment,
 };
 use super::{
-    presumed_in_flight, roll_up, time_breached, time_data, Deletion, DeletionReason, LocalPlan,
+    assemble, presumed_in_flight, time_breached, time_data, Deletion, DeletionReason, LocalPlan,
     PartitionPlan, Plan, PlanTotals, Policy, RunError, TopicPlanTotals, WalkStop, WalkStopCause,
 };
 use crate::lineage::epochs_within_lineage;
 use crate::model::{filter_empty_epochs, SegmentState, Snapshot, Topic, TopicConfig};
 use crate::profile::{KafkaVersion, LogStartOffsetRule, Rules};
 use serde::Serialize;
-
-/// A plan from its partitions (`topic_of[i]`: the index in `names` of partition `i`'s topic),
-/// with the topic and cluster totals rolled up.
-fn assemble(
-    profile: KafkaVersion,
-    now_ms: i64,
-    names: &[&str],
-    partitions: Vec<PartitionPlan>,
-    topic_of: &[usize],
-) -> Plan {
-    let mut topics = Vec::new();
-    let totals = roll_up(
-        names,
-        topic_of
-            .iter()
-            .zip(&partitions)
-            .map(|(&ti, p)| (ti, p.summary())),
-        &mut topics,
-    );
-    Plan {
-        profile,
-        now_ms,
-        partitions,
-        topics,
-        totals,
-    }
-}
 
 /// The numbers of one partition's run a slider needs (no deletion list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

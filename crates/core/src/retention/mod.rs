@@ -306,6 +306,33 @@ impl Plan {
     }
 }
 
+/// A plan from its partitions (`topic_of[i]`: the index in `names` of partition `i`'s topic),
+/// with the topic and cluster totals rolled up.
+pub(crate) fn assemble(
+    profile: KafkaVersion,
+    now_ms: i64,
+    names: &[&str],
+    partitions: Vec<PartitionPlan>,
+    topic_of: &[usize],
+) -> Plan {
+    let mut topics = Vec::new();
+    let totals = roll_up(
+        names,
+        topic_of
+            .iter()
+            .zip(&partitions)
+            .map(|(&ti, p)| (ti, p.summary())),
+        &mut topics,
+    );
+    Plan {
+        profile,
+        now_ms,
+        partitions,
+        topics,
+        totals,
+    }
+}
+
 /// Topic and cluster totals from per-partition summaries (shared by both engines so they add
 /// up the same way). Each partition comes with its topic's index in `topic_names`. Reuses
 /// `topics_out`'s entries when they already name the same topics.

@@ -4,7 +4,7 @@
 
 use super::local::{effective_local_limits, local_retention, partition_local_segments, LocalLog};
 use super::{
-    presumed_in_flight, roll_up, time_breached, time_data, Deletion, DeletionReason, LocalPlan,
+    assemble, presumed_in_flight, time_breached, time_data, Deletion, DeletionReason, LocalPlan,
     PartitionPlan, Plan, Policy, RunError, WalkStop, WalkStopCause,
 };
 use crate::lineage::epochs_within_lineage;
@@ -26,22 +26,7 @@ pub fn plan(snapshot: &Snapshot, policy: &Policy, now_ms: i64) -> Plan {
         }
     }
     let names: Vec<&str> = snapshot.topics.iter().map(|t| t.name.as_str()).collect();
-    let mut topics = Vec::new();
-    let totals = roll_up(
-        &names,
-        topic_of
-            .iter()
-            .zip(&partitions)
-            .map(|(&ti, p)| (ti, p.summary())),
-        &mut topics,
-    );
-    Plan {
-        profile: policy.profile,
-        now_ms,
-        partitions,
-        topics,
-        totals,
-    }
+    assemble(policy.profile, now_ms, &names, partitions, &topic_of)
 }
 
 fn listed(s: &SegmentRef) -> bool {

@@ -291,43 +291,6 @@ impl Segments {
     pub fn to_vec(&self) -> Vec<Segment> {
         self.iter().map(|s| s.to_segment()).collect()
     }
-
-    // Columns, for scans that read one field of every segment.
-    pub fn start_offsets(&self) -> &[i64] {
-        &self.start_offset
-    }
-    pub fn end_offsets(&self) -> &[i64] {
-        &self.end_offset
-    }
-    pub fn sizes(&self) -> &[i64] {
-        &self.size_bytes
-    }
-    pub fn max_timestamps(&self) -> &[i64] {
-        &self.max_timestamp_ms
-    }
-    pub fn state(&self, i: usize) -> SegmentState {
-        SegmentState::ALL[(self.flags[i] & 3) as usize]
-    }
-
-    /// Bytes held, for memory accounting.
-    pub fn heap_bytes(&self) -> usize {
-        self.id.capacity() * 16
-            + (self.start_offset.capacity()
-                + self.end_offset.capacity()
-                + self.max_timestamp_ms.capacity()
-                + self.size_bytes.capacity()
-                + self.event_timestamp_ms.capacity())
-                * 8
-            + self.broker_id.capacity() * 4
-            + self.flags.capacity()
-            + self.epochs_end.capacity() * 4
-            + self.epochs.capacity() * 16
-            + self
-                .text_ids
-                .iter()
-                .map(|(_, t)| t.len() + 24)
-                .sum::<usize>()
-    }
 }
 
 /// The rows of [`Segments`] in listing order.

@@ -34,6 +34,7 @@ synth() { # TOPICS PARTITIONS_PER_TOPIC SEGMENTS_PER_PARTITION
 }
 synth 1 10000 2
 synth 150 10 2
+synth 1 1 200000
 
 step "browser end-to-end tests (headless Chromium)"
 node tests/e2e/run.mjs

@@ -21,6 +21,14 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn resize(this: &ECharts);
 
+    /// `chart.on(event, handler)`.
+    #[wasm_bindgen(method)]
+    pub fn on(this: &ECharts, event: &str, handler: &js_sys::Function);
+
+    /// `chart.getOption()`: the merged option, with the components' current state (the zoom).
+    #[wasm_bindgen(catch, method, js_name = getOption)]
+    pub fn get_option(this: &ECharts) -> Result<JsValue, JsValue>;
+
     #[wasm_bindgen(method)]
     pub fn dispose(this: &ECharts);
 }

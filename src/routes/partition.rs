@@ -1,32 +1,25 @@
 //! One partition: its segments on a time or offset axis, coloured by state, with what the
 //! plan deletes highlighted; and the same data as a table (the chart's text alternative).
+//!
+//! A partition may hold a million segments: nothing here makes a string, or even a struct,
+//! per segment. The timeline reads the partition's columns through a [`TimelineSource`] and
+//! draws the segments in view one per pixel (zooming re-queries it); tooltips and the table's
+//! sentences are made only for what is drawn.
 use crate::charts::EChart;
-use crate::components::{Bytes, Instant};
-use crate::derived::Derived;
+use crate::components::{Bytes, Instant, VirtualTable};
+use crate::derived::{Derived, Shared};
 use crate::state::{prefers_dark, Settings};
 use leptos::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
 use tierlens_charts::{
-    segment_timeline, to_option_json, TimelineAxis, TimelineMarks, TimelineSegment,
+    category_of, timeline, to_option_json, TimelineAxis, TimelineBar, TimelineMarks,
+    TimelineSource, TimelineWindow, DEFAULT_PIXELS,
 };
-use tierlens_core::explain::explain_in_partition;
+use tierlens_core::explain::PartitionExplainer;
+use tierlens_core::retention::{PartitionPlan, Plan};
 use tierlens_core::units::{format_bytes, format_timestamp_utc};
-use tierlens_core::{filter_empty_epochs, SegmentRef};
-
-/// One segment as the view shows it.
-#[derive(Debug, Clone, PartialEq)]
-struct SegmentRow {
-    index: usize,
-    id: String,
-    start_offset: i64,
-    end_offset: i64,
-    size_bytes: i64,
-    max_timestamp_ms: i64,
-    state: &'static str,
-    epochs: String,
-    deleted_by: Option<&'static str>,
-    explanation: String,
-}
+use tierlens_core::{filter_empty_epochs, Partition, SegmentRef, Snapshot};
 
 fn epochs_text(s: &SegmentRef) -> String {
     s.segment_leader_epochs
@@ -36,6 +29,128 @@ fn epochs_text(s: &SegmentRef) -> String {
         .join(", ")
 }
 
+fn find<'a>(s: &'a Snapshot, topic: &str, partition: i32) -> Option<&'a Partition> {
+    s.topic(topic)?
+        .partitions
+        .iter()
+        .find(|p| p.partition == partition)
+}
+
+/// When each segment's records start on the time axis: the previous segment's newest record
+/// (in offset order); the first segment's start is unknown and gets the median span of the
+/// others. Depends on the snapshot only, so a what-if does not recompute it.
+#[derive(Debug)]
+struct TimeSpans {
+    start_ms: Vec<i64>,
+    /// Listing indexes in offset order.
+    order: Vec<usize>,
+}
+
+impl TimeSpans {
+    fn of(p: &Partition) -> Self {
+        let n = p.segments.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| {
+            let s = p.segments.at(i);
+            (s.start_offset, s.end_offset)
+        });
+        let mut start_ms = vec![0i64; n];
+        let mut prev: Option<i64> = None;
+        let mut spans = Vec::new();
+        for &i in &order {
+            let max = p.segments.at(i).max_timestamp_ms;
+            start_ms[i] = prev.filter(|&v| v <= max).unwrap_or(max);
+            if prev.is_some() {
+                spans.push(max - start_ms[i]);
+            }
+            prev = Some(prev.map_or(max, |v| v.max(max)));
+        }
+        spans.sort_unstable();
+        if let (Some(&first), Some(&median)) = (order.first(), spans.get(spans.len() / 2)) {
+            start_ms[first] = p.segments.at(first).max_timestamp_ms.saturating_sub(median);
+        }
+        TimeSpans { start_ms, order }
+    }
+}
+
+/// The proposed plan's verdict on this partition's segments.
+struct Verdicts {
+    plan: Shared<Plan>,
+    /// Index of this partition in `plan.partitions`.
+    at: usize,
+    /// Listing index → the deletion's reason.
+    deleted: HashMap<usize, &'static str>,
+    explainer: PartitionExplainer,
+}
+
+impl Verdicts {
+    fn pp(&self) -> &PartitionPlan {
+        &self.plan.partitions[self.at]
+    }
+
+    /// The engine's sentence for segment `i`.
+    fn why(&self, p: &Partition, i: usize) -> String {
+        self.explainer
+            .explain(&self.plan, self.pp(), p, i)
+            .map(|e| e.text)
+            .unwrap_or_default()
+    }
+}
+
+/// The timeline's view of one partition, read by index.
+struct Source<'a> {
+    p: &'a Partition,
+    spans: &'a TimeSpans,
+    v: &'a Verdicts,
+}
+
+impl TimelineSource for Source<'_> {
+    fn len(&self) -> usize {
+        self.p.segments.len()
+    }
+
+    fn bar(&self, i: usize) -> TimelineBar {
+        let g = self.p.segments.at(i);
+        TimelineBar {
+            start_ms: self.spans.start_ms[i],
+            end_ms: g.max_timestamp_ms,
+            start_offset: g.start_offset,
+            end_offset: g.end_offset,
+            size_bytes: g.size_bytes,
+            category: category_of(g.state.as_str(), self.v.deleted.contains_key(&i)),
+            epoch: g.segment_leader_epochs.last().map_or(0, |e| e.0),
+        }
+    }
+
+    fn tip(&self, i: usize) -> String {
+        let g = self.p.segments.at(i);
+        format!(
+            "segment {}\noffsets {}–{} · {}\nnewest record {}\nleader epochs {}\nstate {}{}\n{}",
+            g.id,
+            g.start_offset,
+            g.end_offset,
+            format_bytes(g.size_bytes),
+            format_timestamp_utc(g.max_timestamp_ms),
+            epochs_text(&g),
+            g.state.as_str(),
+            self.v
+                .deleted
+                .get(&i)
+                .map(|x| format!(" · deleted by {x}"))
+                .unwrap_or_default(),
+            self.v.why(self.p, i)
+        )
+    }
+}
+
+/// A row of the segments table: the row shows segment `index` under plan `plan` (its address:
+/// a new plan re-renders the rows in view).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Line {
+    index: usize,
+    plan: usize,
+}
+
 #[component]
 pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
     let d = expect_context::<Derived>();
@@ -43,66 +158,57 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
     let dark = prefers_dark();
     let offset_axis = Memo::new(move |_| settings.axis.0.get().as_deref() == Some("offset"));
     let table_open = RwSignal::new(false);
+    // The x range in view (from the chart's zoom) and the plot's width in pixels.
+    let zoom = RwSignal::new(None::<(i64, i64)>);
+    let pixels = RwSignal::new(DEFAULT_PIXELS);
+    // The x range the zoom's percentages refer to: the last option's axis extent.
+    let extent = StoredValue::new(None::<(i64, i64)>);
+    // A zoom on one axis means nothing on the other.
+    Effect::new(move |_| {
+        offset_axis.track();
+        zoom.set(None);
+    });
 
-    // Segments with the proposed plan's verdict and the engine's explanation.
-    let rows = {
+    let spans = {
         let topic = topic.clone();
         Memo::new(move |_| {
-            crate::perf::phase("segment rows", || {
-                d.snapshot.with(|s| {
-                    d.proposed_plan.with(|plan| {
-                        let (Some(s), Some(plan)) = (s, plan) else {
-                            return Vec::new();
-                        };
-                        let Some(t) = s.topic(&topic) else {
-                            return Vec::new();
-                        };
-                        let Some(p) = t.partitions.iter().find(|p| p.partition == partition) else {
-                            return Vec::new();
-                        };
-                        let Some(pp) = plan
-                            .partitions
-                            .iter()
-                            .find(|pp| pp.topic == topic && pp.partition == partition)
-                        else {
-                            return Vec::new();
-                        };
-                        let deleted: HashMap<usize, &'static str> = pp
-                            .deletions
-                            .iter()
-                            .map(|x| (x.segment_index, x.reason.as_str()))
-                            .collect();
-                        // The engine's sentence for every segment (the plan already says which go).
-                        let explanations: Vec<String> = (0..p.segments.len())
-                            .map(|i| {
-                                explain_in_partition(plan, pp, p, i)
-                                    .map(|e| e.text)
-                                    .unwrap_or_default()
-                            })
-                            .collect();
-                        p.segments
-                            .iter()
-                            .enumerate()
-                            .map(|(i, g)| SegmentRow {
-                                index: i,
-                                id: g.id.to_string(),
-                                start_offset: g.start_offset,
-                                end_offset: g.end_offset,
-                                size_bytes: g.size_bytes,
-                                max_timestamp_ms: g.max_timestamp_ms,
-                                state: g.state.as_str(),
-                                epochs: epochs_text(&g),
-                                deleted_by: deleted.get(&i).copied(),
-                                explanation: explanations.get(i).cloned().unwrap_or_default(),
-                            })
-                            .collect()
-                    })
-                })
+            d.snapshot.with(|s| {
+                let p = find(s.as_ref()?, &topic, partition)?;
+                Some(Shared(Arc::new(crate::perf::phase("time spans", || {
+                    TimeSpans::of(p)
+                }))))
+            })
+        })
+    };
+    let verdicts = {
+        let topic = topic.clone();
+        Memo::new(move |_| {
+            let plan = d.proposed_plan.get()?;
+            d.snapshot.with(|s| {
+                let p = find(s.as_ref()?, &topic, partition)?;
+                let at = plan
+                    .partitions
+                    .iter()
+                    .position(|pp| pp.topic == topic && pp.partition == partition)?;
+                let pp = &plan.partitions[at];
+                let deleted = pp
+                    .deletions
+                    .iter()
+                    .map(|x| (x.segment_index, x.reason.as_str()))
+                    .collect();
+                let explainer = PartitionExplainer::new(&plan, pp, p);
+                Some(Shared(Arc::new(Verdicts {
+                    plan: plan.clone(),
+                    at,
+                    deleted,
+                    explainer,
+                })))
             })
         })
     };
 
-    let option = {
+    // (option JSON, note under the chart)
+    let drawn = {
         let topic = topic.clone();
         Memo::new(move |_| {
             let axis = if offset_axis.get() {
@@ -111,87 +217,133 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                 TimelineAxis::Time
             };
             let now = d.now_ms.get();
+            let window = TimelineWindow {
+                zoom: zoom.get(),
+                pixels: pixels.get(),
+            };
+            let (Some(spans), Some(v)) = (spans.get(), verdicts.get()) else {
+                return (String::new(), String::new());
+            };
             d.snapshot.with(|s| {
-                let Some(t) = s.as_ref().and_then(|s| s.topic(&topic)) else { return String::new() };
-                let Some(p) = t.partitions.iter().find(|p| p.partition == partition) else { return String::new() };
+                let Some(s) = s else { return (String::new(), String::new()) };
+                let Some(t) = s.topic(&topic) else { return (String::new(), String::new()) };
+                let Some(p) = t.partitions.iter().find(|p| p.partition == partition) else {
+                    return (String::new(), String::new());
+                };
                 let config = d.proposed_policy.with(|pol| pol.effective_config(t));
-                rows.with(|rows| {
-                    // Bars run from the previous segment's newest record (in offset order) to
-                    // this segment's newest record. The first segment's start is unknown: it
-                    // gets the median span of the others.
-                    let mut order: Vec<usize> = (0..p.segments.len()).collect();
-                    order.sort_by_key(|&i| (p.segments.at(i).start_offset, p.segments.at(i).end_offset));
-                    let mut start_ms = vec![0i64; p.segments.len()];
-                    let mut prev: Option<i64> = None;
-                    let mut spans = Vec::new();
-                    for &i in &order {
-                        let max = p.segments.at(i).max_timestamp_ms;
-                        start_ms[i] = prev.filter(|&v| v <= max).unwrap_or(max);
-                        if prev.is_some() {
-                            spans.push(max - start_ms[i]);
-                        }
-                        prev = Some(prev.map_or(max, |v| v.max(max)));
-                    }
-                    spans.sort_unstable();
-                    if let (Some(&first), Some(&median)) = (order.first(), spans.get(spans.len() / 2)) {
-                        start_ms[first] = p.segments.at(first).max_timestamp_ms.saturating_sub(median);
-                    }
-                    let segs: Vec<TimelineSegment> = rows
+                let (lineage, _) = p.lineage();
+                let lineage = filter_empty_epochs(&lineage);
+                let epoch_boundaries = match axis {
+                    TimelineAxis::Offset => lineage.clone(),
+                    // On the time axis an epoch starts at the start of the first segment
+                    // holding its first offset (segments in offset order: binary search).
+                    TimelineAxis::Time => lineage
                         .iter()
-                        .map(|r| {
-                            let g = p.segments.at(r.index);
-                            TimelineSegment {
-                                id: r.id.clone(),
-                                start_ms: start_ms[r.index],
-                                end_ms: r.max_timestamp_ms,
-                                start_offset: r.start_offset,
-                                end_offset: r.end_offset,
-                                size_bytes: r.size_bytes,
-                                state: r.state.to_string(),
-                                deleted: r.deleted_by.is_some(),
-                                epoch: g.segment_leader_epochs.last().map_or(0, |e| e.0),
-                                tip: format!(
-                                    "segment {}\noffsets {}–{} · {}\nnewest record {}\nleader epochs {}\nstate {}{}\n{}",
-                                    r.id,
-                                    r.start_offset,
-                                    r.end_offset,
-                                    format_bytes(r.size_bytes),
-                                    format_timestamp_utc(r.max_timestamp_ms),
-                                    r.epochs,
-                                    r.state,
-                                    r.deleted_by.map(|x| format!(" · deleted by {x}")).unwrap_or_default(),
-                                    r.explanation
-                                ),
-                            }
+                        .filter_map(|&(e, off)| {
+                            let k = spans
+                                .order
+                                .partition_point(|&i| p.segments.at(i).end_offset < off);
+                            let &i = spans.order.get(k)?;
+                            (p.segments.at(i).start_offset <= off).then(|| (e, spans.start_ms[i]))
                         })
-                        .collect();
-                    let (lineage, _) = p.lineage();
-                    let lineage = filter_empty_epochs(&lineage);
-                    let epoch_boundaries = match axis {
-                        TimelineAxis::Offset => lineage.clone(),
-                        // On the time axis an epoch starts at the start of the first segment
-                        // holding its first offset.
-                        TimelineAxis::Time => lineage
-                            .iter()
-                            .filter_map(|&(e, off)| {
-                                order
-                                    .iter()
-                                    .find(|&&i| p.segments.at(i).start_offset <= off && off <= p.segments.at(i).end_offset)
-                                    .map(|&i| (e, start_ms[i]))
-                            })
-                            .collect(),
-                    };
-                    let marks = TimelineMarks {
-                        retention_cutoff_ms: (config.retention_ms >= 0 && now - config.retention_ms >= 0)
-                            .then(|| now - config.retention_ms),
-                        epoch_boundaries,
-                        log_start_offset: Some(p.log_start_offset_or_inferred()),
-                        now_ms: now,
-                    };
-                    crate::perf::phase("timeline option", || to_option_json(&segment_timeline(&segs, &marks, axis, dark)))
-                })
+                        .collect(),
+                };
+                let marks = TimelineMarks {
+                    retention_cutoff_ms: (config.retention_ms >= 0 && now - config.retention_ms >= 0)
+                        .then(|| now - config.retention_ms),
+                    epoch_boundaries,
+                    log_start_offset: Some(p.log_start_offset_or_inferred()),
+                    now_ms: now,
+                };
+                let src = Source { p, spans: &spans, v: &v };
+                let t = crate::perf::phase("timeline option", || timeline(&src, &marks, axis, window, dark));
+                extent.set_value(t.extent);
+                let note = if t.grouped {
+                    format!(
+                        "{} segments in this range, drawn as {} ranges (one per pixel and colour; the tooltip counts them). Zoom in with the wheel or the slider to see single segments.",
+                        t.in_view, t.bars
+                    )
+                } else {
+                    String::new()
+                };
+                (to_option_json(&t.option), note)
             })
         })
+    };
+    let option = Signal::derive(move || drawn.with(|(o, _)| o.clone()));
+    let on_zoom = Callback::new(move |(start, end): (f64, f64)| {
+        let next = extent.get_value().and_then(|(lo, hi)| {
+            if start <= 0.0 && end >= 100.0 {
+                return None;
+            }
+            let at =
+                |pct: f64| lo + ((hi - lo) as f64 * pct.clamp(0.0, 100.0) / 100.0).round() as i64;
+            Some((at(start), at(end))).filter(|(a, b)| a < b)
+        });
+        if zoom.get_untracked() != next {
+            zoom.set(next);
+        }
+    });
+    let on_width = Callback::new(move |px: u32| {
+        // The plot is the chart minus its axis labels and margins: about 90 %.
+        let px = ((px as f64 * 0.9) as usize).max(100);
+        if pixels.get_untracked() != px {
+            pixels.set(px);
+        }
+    });
+
+    // The table: one cheap line per segment (only while open); the row formats itself.
+    let lines = Memo::new(move |_| {
+        if !table_open.get() {
+            return Vec::new();
+        }
+        let plan = verdicts.with(|v| v.as_ref().map_or(0, |v| Arc::as_ptr(&v.0) as usize));
+        let n = spans.with(|s| s.as_ref().map_or(0, |s| s.start_ms.len()));
+        (0..n).map(|index| Line { index, plan }).collect::<Vec<_>>()
+    });
+    let count = Memo::new(move |_| spans.with(|s| s.as_ref().map_or(0, |s| s.start_ms.len())));
+    let row = {
+        let topic = topic.clone();
+        move |pos: usize, line: Line| {
+            let i = line.index;
+            let cells = d.snapshot.with_untracked(|s| {
+                let p = find(s.as_ref()?, &topic, partition)?;
+                let g = p.segments.get(i)?;
+                let (deleted_by, why) = verdicts.with_untracked(|v| {
+                    v.as_ref()
+                        .map(|v| (v.deleted.get(&i).copied(), v.why(p, i)))
+                        .unwrap_or_default()
+                });
+                Some((
+                    g.id.to_string(),
+                    format!("{}–{}", g.start_offset, g.end_offset),
+                    g.size_bytes,
+                    g.max_timestamp_ms,
+                    epochs_text(&g),
+                    g.state.as_str(),
+                    deleted_by,
+                    why,
+                ))
+            });
+            let Some((id, offsets, size, newest, epochs, state, deleted_by, why)) = cells else {
+                return view! { <tr aria-rowindex=pos + 2><td colspan="8">"—"</td></tr> }
+                    .into_any();
+            };
+            let title = why.clone();
+            view! {
+                <tr class:deleted=deleted_by.is_some() aria-rowindex=pos + 2>
+                    <td class="mono">{id}</td>
+                    <td class="mono">{offsets}</td>
+                    <td><Bytes value=size /></td>
+                    <td><Instant ms=newest /></td>
+                    <td class="mono">{epochs}</td>
+                    <td><code>{state}</code></td>
+                    <td>{deleted_by.map(|x| format!("deleted ({x})")).unwrap_or_else(|| "kept".into())}</td>
+                    <td class="why" title=title>{why}</td>
+                </tr>
+            }
+            .into_any()
+        }
     };
 
     let title = format!("{topic}-{partition}");
@@ -211,29 +363,13 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                     "Each bar runs from the previous segment's newest record to this segment's newest record (maxTimestampMs); the first segment's start is unknown and drawn with the median span of the others. The red line is now − retention.ms: segments whose newest record is left of it are past retention."
                 }}
             </p>
-            <EChart option=option label=format!("Segment timeline of {title}; the table below lists the same segments") class="tall" measured=true />
+            <EChart option=option label=format!("Segment timeline of {title}; the table below lists the same segments") class="tall" measured=true on_zoom=on_zoom on_width=on_width />
+            <p class="muted legend-note" data-testid="timeline-note">{move || drawn.with(|(_, n)| n.clone())}</p>
             <details class="segments" on:toggle=move |ev| table_open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open())>
-                <summary>{move || rows.with(|r| format!("All {} segments, with why each stays or goes", r.len()))}</summary>
-                <div class="scroll">
-                    <table class="data" data-testid="segments-table">
-                        <thead><tr><th>"Segment"</th><th>"Offsets"</th><th>"Size"</th><th>"Newest record"</th><th>"Epochs"</th><th>"State"</th><th>"Plan"</th><th>"Why"</th></tr></thead>
-                        <tbody>
-                            // Only rendered while open: hundreds of rows must not slow every slider move.
-                            {move || table_open.get().then(|| rows.get().into_iter().map(|r| view! {
-                                <tr class:deleted=r.deleted_by.is_some()>
-                                    <td class="mono">{r.id}</td>
-                                    <td class="mono">{format!("{}–{}", r.start_offset, r.end_offset)}</td>
-                                    <td><Bytes value=r.size_bytes /></td>
-                                    <td><Instant ms=r.max_timestamp_ms /></td>
-                                    <td class="mono">{r.epochs}</td>
-                                    <td><code>{r.state}</code></td>
-                                    <td>{r.deleted_by.map(|x| format!("deleted ({x})")).unwrap_or_else(|| "kept".into())}</td>
-                                    <td class="why">{r.explanation}</td>
-                                </tr>
-                            }).collect_view())}
-                        </tbody>
-                    </table>
-                </div>
+                <summary>{move || format!("All {} segments, with why each stays or goes", count.get())}</summary>
+                <VirtualTable rows=lines key=|l: &Line| *l row=row columns=8 testid="segments-table">
+                    <tr><th>"Segment"</th><th>"Offsets"</th><th>"Size"</th><th>"Newest record"</th><th>"Epochs"</th><th>"State"</th><th>"Plan"</th><th>"Why"</th></tr>
+                </VirtualTable>
             </details>
         </section>
     }

@@ -33,7 +33,8 @@ const countOf = (page, testid) => attr(page, testid, 'data-count').then(Number);
 const SCALE = 'target/e2e';
 const WIDE = 'synth-1x10000x2.json'; // 1 topic × 10,000 partitions × 2 segments
 const MANY = 'synth-150x10x2.json'; // 150 topics × 10 partitions × 2 segments
-for (const f of [WIDE, MANY]) {
+const DEEP = 'synth-1x1x200000.json'; // 1 partition × 200,000 segments
+for (const f of [WIDE, MANY, DEEP]) {
   if (!fs.existsSync(`${SCALE}/${f}`)) {
     const shape = f.match(/(\d+)x(\d+)x(\d+)/).slice(1).join(' ');
     console.error(`missing ${SCALE}/${f}: run scripts/test.sh, or\n  cargo run --release -p tierlens-core --example gen_synth -- ${SCALE}/${f} ${shape}`);
@@ -342,6 +343,58 @@ await test('150 topics: the overview chart groups the small topics; the topics t
   await scroller(page, 'topics-table').evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await page.click('[data-testid="topic-link"]:text-is("topic-0149")');
   await page.waitForSelector('[data-testid="topic-name"]:text-is("topic-0149")');
+});
+
+await test('200,000 segments in one partition: one range per pixel, zoom re-queries down to single segments, a virtual table', async (page) => {
+  const size = cli('size', `${SCALE}/${DEEP}`, '--json');
+  const topic = size.topics[0].topic;
+  let started = Date.now();
+  await page.goto(`${base}?snapshot=scale/${DEEP}&topic=${topic}&partition=0`);
+  await page.waitForSelector('[data-testid="partition-detail"] canvas', { timeout: 60000 });
+  const note = page.locator('[data-testid="timeline-note"]');
+  await page.waitForFunction(() => /drawn as \d+ ranges/.test(document.querySelector('[data-testid="timeline-note"]')?.textContent ?? ''), null, { timeout: 60000 });
+  console.log(`     timeline of 200,000 segments on screen after ${Date.now() - started} ms (load included)`);
+  const [inView, ranges] = (await note.textContent()).match(/^(\d+) segments in this range, drawn as (\d+) ranges/).slice(1).map(Number);
+  assertEq(inView, 200000, 'segments in the unzoomed range');
+  // What ECharts holds: bars (3 points each in the line layers) and hover targets (3 per bar).
+  const drawn = () => page.evaluate(() => {
+    const el = document.querySelector('[data-testid="partition-detail"] .chart');
+    const o = echarts.getInstanceByDom(el).getOption();
+    const lines = o.series.filter((s) => s.type === 'line').reduce((n, s) => n + (s.data?.length ?? 0), 0);
+    const hover = o.series.filter((s) => s.symbol === 'rect').flatMap((s) => s.data ?? []);
+    return { bars: lines / 3, names: hover.map((h) => h.name), width: el.clientWidth, x: [o.xAxis[0].min, o.xAxis[0].max] };
+  });
+  const d = await drawn();
+  assertEq(d.bars, ranges, 'bars drawn = ranges in the note');
+  assert(d.bars <= 2 * d.width, `no more bars than 2 per pixel: ${d.bars} bars, ${d.width} px`);
+  assert(d.names.every((n) => /segments in this pixel|^segment /.test(n)), `grouped tooltips: ${d.names[0]}`);
+  const counted = d.names.filter((_, i) => i % 3 === 0).reduce((n, t) => n + (t.startsWith('segment ') ? 1 : Number(t.split(' ')[0])), 0);
+  assertEq(counted, 200000, 'the grouped tooltips count every segment once');
+
+  // Zoom to 1/20,000 of the range (~10 segments): the chart re-queries and draws single segments.
+  const [lo, hi] = d.x;
+  const mid = lo + (hi - lo) / 2;
+  started = Date.now();
+  await page.evaluate(([a, b]) => {
+    echarts.getInstanceByDom(document.querySelector('[data-testid="partition-detail"] .chart')).dispatchAction({ type: 'dataZoom', dataZoomIndex: 0, startValue: a, endValue: b });
+  }, [mid, mid + (hi - lo) / 20000]);
+  await page.waitForFunction(() => document.querySelector('[data-testid="timeline-note"]').textContent === '', null, { timeout: 30000 });
+  console.log(`     zoomed in: single segments drawn ${Date.now() - started} ms after the zoom (150 ms settle included)`);
+  const z = await drawn();
+  assert(z.bars > 0 && z.bars < 100, `single segments in and around the zoom: ${z.bars}`);
+  assert(z.names.every((n) => n.startsWith('segment ') && /\n(kept|deleted): /.test(n)), `a tooltip per segment with its explanation: ${z.names[0]}`);
+  await page.screenshot({ path: `${SHOTS}/timeline-200000-zoomed.png` });
+
+  // The table: 200,000 rows, few in the DOM, each with its explanation.
+  await page.click('[data-testid="partition-detail"] details summary');
+  const table = page.locator('[data-testid="segments-table"]');
+  await table.locator('td.why').first().waitFor();
+  assertEq(await table.getAttribute('aria-rowcount'), '200001', 'aria-rowcount (header + every segment)');
+  const n = await table.locator('tr').count();
+  assert(n < 80, `far fewer <tr> than 200,000: ${n}`);
+  assert(/^(kept|deleted): /.test(await table.locator('td.why').first().textContent()), 'first row explains itself');
+  await scroller(page, 'segments-table').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await table.locator('tr[aria-rowindex="200001"]').waitFor();
 });
 
 await browser.close();

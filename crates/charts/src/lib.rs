@@ -40,8 +40,10 @@ pub use bars::{
 };
 pub use charming::Chart;
 pub use timeline::{
-    segment_timeline, TimelineAxis, TimelineMarks, TimelineSegment, DELETED_BY_PLAN, MARKS_CONTEXT,
-    MARKS_LIMIT, MAX_TRACKS, OTHER_STATE, TIMELINE_CATEGORIES, TIMELINE_SERIES_COUNT,
+    category_of, segment_timeline, timeline, Timeline, TimelineAxis, TimelineBar, TimelineMarks,
+    TimelineSegment, TimelineSource, TimelineWindow, DEFAULT_PIXELS, DELETED_BY_PLAN,
+    MARKS_CONTEXT, MARKS_LIMIT, MAX_TRACKS, OTHER_STATE, TIMELINE_CATEGORIES,
+    TIMELINE_SERIES_COUNT,
 };
 
 use serde::Serialize;

@@ -48,7 +48,8 @@ use charming::element::{
 use charming::series::Line;
 use charming::Chart;
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use tierlens_core::units::{format_bytes, format_timestamp_utc};
 
 /// Legend name of the segments the plan deletes, whatever their state.
 pub const DELETED_BY_PLAN: &str = "deleted by this plan";
@@ -130,57 +131,155 @@ pub enum TimelineAxis {
     Offset,
 }
 
+/// One segment's drawn facts, without text: what a [`TimelineSource`] gives for each index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineBar {
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub start_offset: i64,
+    /// Inclusive, as Kafka reports it.
+    pub end_offset: i64,
+    pub size_bytes: i64,
+    /// Index into [`TIMELINE_CATEGORIES`] (see [`category_of`]).
+    pub category: usize,
+    /// The row: normally the segment's latest leader epoch.
+    pub epoch: i32,
+}
+
+/// The segments of a timeline, read by index, so a partition of a million segments is drawn
+/// without first copying it into a million structs (and a million tooltip strings).
+pub trait TimelineSource {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn bar(&self, i: usize) -> TimelineBar;
+    /// Tooltip text of segment `i`, plain (may contain `\n`). Only asked for segments drawn
+    /// one by one.
+    fn tip(&self, i: usize) -> String;
+}
+
+impl TimelineSource for [TimelineSegment] {
+    fn len(&self) -> usize {
+        <[TimelineSegment]>::len(self)
+    }
+    fn bar(&self, i: usize) -> TimelineBar {
+        let s = &self[i];
+        TimelineBar {
+            start_ms: s.start_ms,
+            end_ms: s.end_ms,
+            start_offset: s.start_offset,
+            end_offset: s.end_offset,
+            size_bytes: s.size_bytes,
+            category: category_of(&s.state, s.deleted),
+            epoch: s.epoch,
+        }
+    }
+    fn tip(&self, i: usize) -> String {
+        let s = &self[i];
+        if s.tip.trim().is_empty() {
+            s.id.clone()
+        } else {
+            s.tip.clone()
+        }
+    }
+}
+
+/// What part of the x axis is in view, and how many pixels wide the chart is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimelineWindow {
+    /// The range in view (the unit of the axis), from the chart's zoom; `None`: everything.
+    pub zoom: Option<(i64, i64)>,
+    /// The plot's width in pixels. When more segments than this are in view, segments are
+    /// drawn as ranges, one per pixel, row and colour ([`DEFAULT_PIXELS`] when unknown).
+    pub pixels: usize,
+}
+
+/// [`TimelineWindow::pixels`] when the chart's width is not known.
+pub const DEFAULT_PIXELS: usize = 1000;
+
+impl Default for TimelineWindow {
+    fn default() -> Self {
+        TimelineWindow {
+            zoom: None,
+            pixels: DEFAULT_PIXELS,
+        }
+    }
+}
+
+/// A built timeline: the option and what it shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// The ECharts option (already through [`crate::to_option_value`]).
+    pub option: Value,
+    /// The whole x range (segments and marks): the axis' `min` and `max`, which the zoom's
+    /// percentages are relative to.
+    pub extent: Option<(i64, i64)>,
+    /// Segments overlapping the range drawn (the zoom plus half its width either side).
+    pub in_view: usize,
+    /// Bars drawn.
+    pub bars: usize,
+    /// Whether segments were grouped into per-pixel ranges (too many in view to draw singly).
+    pub grouped: bool,
+}
+
 /// The segment timeline as an ECharts option (see the module docs for the encoding; already
 /// through [`crate::to_option_value`]): always [`TIMELINE_SERIES_COUNT`] series, coloured by
 /// state, [`DELETED_BY_PLAN`] over everything else; the deletion boundary (retention cut-off on
 /// the time axis, log start offset on the offset axis) and the context marks (epoch boundaries,
 /// and "now" on the time axis) as labelled vertical lines; `dataZoom` (wheel/drag inside, slider
-/// below) on the x axis.
+/// below) on the x axis. Every segment is drawn singly; see [`timeline`] for large partitions.
 pub fn segment_timeline(
     segs: &[TimelineSegment],
     marks: &TimelineMarks,
     axis: TimelineAxis,
     dark: bool,
 ) -> Value {
+    let window = TimelineWindow {
+        zoom: None,
+        pixels: segs.len().max(DEFAULT_PIXELS),
+    };
+    timeline(segs, marks, axis, window, dark).option
+}
+
+/// [`segment_timeline`] for a partition of any size: only the segments overlapping the zoomed
+/// range (plus half its width on each side, so a short pan does not show a gap before the app
+/// re-queries) are drawn; when more of them than [`TimelineWindow::pixels`] are in view, each
+/// row and colour is cut into one bucket per pixel and the segments whose middle falls in a
+/// bucket become one bar spanning them (the bar ends stay true segment ends), with a tooltip
+/// saying how many segments, offsets, bytes and records it holds. Zooming in re-queries until
+/// single segments show. Rows are assigned over all segments, so they do not change with the
+/// zoom.
+pub fn timeline<S: TimelineSource + ?Sized>(
+    src: &S,
+    marks: &TimelineMarks,
+    axis: TimelineAxis,
+    window: TimelineWindow,
+    dark: bool,
+) -> Timeline {
     let p = palette(dark);
-    let span = |s: &TimelineSegment| -> (i64, i64) {
+    let n = src.len();
+    let span_of = |b: &TimelineBar| -> (i64, i64) {
         match axis {
-            TimelineAxis::Time => (s.start_ms.min(s.end_ms), s.start_ms.max(s.end_ms)),
+            TimelineAxis::Time => (b.start_ms.min(b.end_ms), b.start_ms.max(b.end_ms)),
             TimelineAxis::Offset => (
-                s.start_offset.min(s.end_offset),
-                s.start_offset.max(s.end_offset).saturating_add(1),
+                b.start_offset.min(b.end_offset),
+                b.start_offset.max(b.end_offset).saturating_add(1),
             ),
         }
     };
+    let bars_all: Vec<(i64, i64, i32)> = (0..n)
+        .map(|i| {
+            let b = src.bar(i);
+            let (x0, x1) = span_of(&b);
+            (x0, x1, b.epoch)
+        })
+        .collect();
 
-    let (rows, row_labels) = assign_rows(segs, span);
+    let (rows, row_labels) = assign_rows(&bars_all);
     let width = (240.0 / row_labels.len().max(1) as f64)
         .clamp(3.0, 14.0)
         .round();
-
-    // bars[2 * category + parity] (parity alternates along each row) and their ends as ticks.
-    let mut bars: [Vec<DataPoint>; 12] = Default::default();
-    let mut ticks: [Vec<Value>; 12] = Default::default();
-    let mut hover: [Vec<Value>; 6] = Default::default();
-    for (s, &(row, parity)) in segs.iter().zip(&rows) {
-        let (x0, x1) = span(s);
-        let cat = category(s);
-        let at = |x: i64| vec![CompositeValue::from(x), CompositeValue::from(row as i64)];
-        let b = &mut bars[2 * cat + parity];
-        b.push(at(x0).into());
-        b.push(at(x1).into());
-        b.push(DataPoint::from("-"));
-        ticks[2 * cat + parity].extend([json!([x0, row]), json!([x1, row])]);
-        let name = plain_text(if s.tip.trim().is_empty() {
-            &s.id
-        } else {
-            &s.tip
-        });
-        let mid = ((i128::from(x0) + i128::from(x1)) / 2) as i64;
-        for x in [x0, mid, x1] {
-            hover[cat].push(json!({ "name": name, "value": [x, row] }));
-        }
-    }
 
     // The drawn range: the segments plus the marks that matter on this axis.
     let (limit_mark, now_mark) = match axis {
@@ -193,17 +292,86 @@ pub fn segment_timeline(
             None,
         ),
     };
-    let extent = segs
+    let extent = bars_all
         .iter()
-        .flat_map(|s| {
-            let (a, b) = span(s);
-            [a, b]
-        })
+        .flat_map(|&(a, b, _)| [a, b])
         .chain(limit_mark.map(|m| m.1))
         .chain(now_mark)
         .fold(None, |acc: Option<(i64, i64)>, v| {
             Some(acc.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
         });
+
+    // What is in view, and the range queried around it.
+    let zoom = match (window.zoom, extent) {
+        (Some((a, b)), Some((lo, hi))) if a < b => {
+            Some((a.max(lo), b.min(hi))).filter(|(a, b)| a < b)
+        }
+        _ => None,
+    };
+    let query = zoom.map(|(a, b)| {
+        let pad = ((i128::from(b) - i128::from(a)) / 2) as i64;
+        (a.saturating_sub(pad), b.saturating_add(pad))
+    });
+    let in_view: Vec<usize> = (0..n)
+        .filter(|&i| query.is_none_or(|(qlo, qhi)| bars_all[i].1 >= qlo && bars_all[i].0 <= qhi))
+        .collect();
+    let pixels = window.pixels.max(1);
+    let grouped = in_view.len() > pixels;
+
+    // What to draw: (x0, x1, row, parity, category, tooltip).
+    let mut drawn: Vec<(i64, i64, usize, usize, usize, String)> = Vec::new();
+    if !grouped {
+        for &i in &in_view {
+            let (x0, x1, _) = bars_all[i];
+            let (row, parity) = rows[i];
+            drawn.push((x0, x1, row, parity, src.bar(i).category, src.tip(i)));
+        }
+    } else {
+        // One bucket per pixel of the zoomed range (the query range is twice as wide).
+        let (qlo, qhi) = query.or(extent).unwrap_or((0, 1));
+        let per_px = ((i128::from(qhi) - i128::from(qlo)) / (2 * pixels as i128)).max(1);
+        let mut groups: HashMap<(usize, usize, i64), Group> = HashMap::new();
+        for &i in &in_view {
+            let (x0, x1, _) = bars_all[i];
+            let b = src.bar(i);
+            let mid = (i128::from(x0) + i128::from(x1)) / 2;
+            let bucket = ((mid - i128::from(qlo)) / per_px) as i64;
+            groups
+                .entry((rows[i].0, b.category, bucket))
+                .or_insert_with(|| Group::new(i, x0, x1, &b))
+                .add(x0, x1, &b);
+        }
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_unstable_by_key(|&((row, cat, bucket), _)| (row, cat, bucket));
+        for ((row, cat, _), g) in groups {
+            let tip = if g.count == 1 {
+                src.tip(g.first)
+            } else {
+                g.tip(cat)
+            };
+            drawn.push((g.x0, g.x1, row, 0, cat, tip));
+        }
+    }
+
+    // bars[2 * category + parity] (parity alternates along each row) and their ends as ticks.
+    let mut bars: [Vec<DataPoint>; 12] = Default::default();
+    let mut ticks: [Vec<Value>; 12] = Default::default();
+    let mut hover: [Vec<Value>; 6] = Default::default();
+    for (x0, x1, row, parity, cat, tip) in &drawn {
+        let (x0, x1, row, cat) = (*x0, *x1, *row, *cat);
+        let at = |x: i64| vec![CompositeValue::from(x), CompositeValue::from(row as i64)];
+        let b = &mut bars[2 * cat + parity];
+        b.push(at(x0).into());
+        b.push(at(x1).into());
+        b.push(DataPoint::from("-"));
+        ticks[2 * cat + parity].extend([json!([x0, row]), json!([x1, row])]);
+        let name = plain_text(tip);
+        let mid = ((i128::from(x0) + i128::from(x1)) / 2) as i64;
+        for x in [x0, mid, x1] {
+            hover[cat].push(json!({ "name": name, "value": [x, row] }));
+        }
+    }
+    let bar_count = drawn.len();
 
     // Epoch boundaries closer than 1 % of the drawn range (the same x on the time axis, when
     // epochs start inside one segment) would print their labels over each other: each keeps its
@@ -406,7 +574,82 @@ pub fn segment_timeline(
         let at = series.len().saturating_sub(2);
         series.splice(at..at, scatters);
     }
-    option
+    // Keep the zoom across updates; a new partition or axis starts zoomed out.
+    if let Some(zooms) = option.get_mut("dataZoom").and_then(Value::as_array_mut) {
+        for z in zooms {
+            let Some(z) = z.as_object_mut() else { continue };
+            match zoom {
+                Some((a, b)) => {
+                    z.insert("startValue".into(), json!(a));
+                    z.insert("endValue".into(), json!(b));
+                }
+                None => {
+                    z.insert("start".into(), json!(0));
+                    z.insert("end".into(), json!(100));
+                }
+            }
+        }
+    }
+    Timeline {
+        option,
+        extent,
+        in_view: in_view.len(),
+        bars: bar_count,
+        grouped,
+    }
+}
+
+/// Segments of one row and colour whose middles fall in one pixel.
+struct Group {
+    first: usize,
+    count: usize,
+    x0: i64,
+    x1: i64,
+    bytes: i64,
+    first_offset: i64,
+    last_offset: i64,
+    oldest_ms: i64,
+    newest_ms: i64,
+}
+
+impl Group {
+    fn new(first: usize, x0: i64, x1: i64, b: &TimelineBar) -> Self {
+        Group {
+            first,
+            count: 0,
+            x0,
+            x1,
+            bytes: 0,
+            first_offset: b.start_offset,
+            last_offset: b.end_offset,
+            oldest_ms: b.end_ms,
+            newest_ms: b.end_ms,
+        }
+    }
+
+    fn add(&mut self, x0: i64, x1: i64, b: &TimelineBar) {
+        self.count += 1;
+        self.x0 = self.x0.min(x0);
+        self.x1 = self.x1.max(x1);
+        self.bytes = self.bytes.saturating_add(b.size_bytes);
+        self.first_offset = self.first_offset.min(b.start_offset);
+        self.last_offset = self.last_offset.max(b.end_offset);
+        self.oldest_ms = self.oldest_ms.min(b.end_ms);
+        self.newest_ms = self.newest_ms.max(b.end_ms);
+    }
+
+    fn tip(&self, category: usize) -> String {
+        format!(
+            "{} segments in this pixel (zoom in to see each)\noffsets {}–{} · {}\nnewest records {} to {}\n{}",
+            self.count,
+            self.first_offset,
+            self.last_offset,
+            format_bytes(self.bytes),
+            format_timestamp_utc(self.oldest_ms),
+            format_timestamp_utc(self.newest_ms),
+            TIMELINE_CATEGORIES.get(category).copied().unwrap_or(OTHER_STATE),
+        )
+    }
 }
 
 /// A data-less, silent line series carrying vertical mark lines labelled with their names.
@@ -452,37 +695,36 @@ fn tint(hex: &str, amount: f64) -> String {
     format!("#{:02x}{:02x}{:02x}", channel(0), channel(1), channel(2))
 }
 
-/// Index into [`TIMELINE_CATEGORIES`].
-fn category(s: &TimelineSegment) -> usize {
-    if s.deleted {
+/// Index into [`TIMELINE_CATEGORIES`] of a segment in Kafka state `state`: [`DELETED_BY_PLAN`]
+/// when the plan deletes it, [`OTHER_STATE`] for a state that is not one of Kafka's four.
+pub fn category_of(state: &str, deleted: bool) -> usize {
+    if deleted {
         return 5;
     }
     TIMELINE_CATEGORIES[..4]
         .iter()
-        .position(|&name| name == s.state)
+        .position(|&name| name == state)
         .unwrap_or(4)
 }
 
 /// The row of each segment with its parity along the row (0, 1, 0, … by start), and the row
 /// labels (bottom to top): epochs ascending, each split into up to [`MAX_TRACKS`] rows so that
 /// overlapping segments of one epoch do not hide each other (greedy interval packing by start).
-fn assign_rows(
-    segs: &[TimelineSegment],
-    span: impl Fn(&TimelineSegment) -> (i64, i64),
-) -> (Vec<(usize, usize)>, Vec<String>) {
+/// `spans` holds each segment's `(start, end, epoch)`.
+fn assign_rows(spans: &[(i64, i64, i32)]) -> (Vec<(usize, usize)>, Vec<String>) {
     let mut by_epoch: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
-    for (i, s) in segs.iter().enumerate() {
-        by_epoch.entry(s.epoch).or_default().push(i);
+    for (i, s) in spans.iter().enumerate() {
+        by_epoch.entry(s.2).or_default().push(i);
     }
-    let mut rows = vec![(0, 0); segs.len()];
+    let mut rows = vec![(0, 0); spans.len()];
     let mut labels = Vec::new();
     for (epoch, mut members) in by_epoch {
-        members.sort_by_key(|&i| span(&segs[i]));
+        members.sort_by_key(|&i| (spans[i].0, spans[i].1));
         let mut track_ends: Vec<i64> = Vec::new();
         let mut track_count: Vec<usize> = Vec::new();
         let mut track_of = Vec::with_capacity(members.len());
         for &i in &members {
-            let (start, end) = span(&segs[i]);
+            let (start, end, _) = spans[i];
             let t = match track_ends.iter().position(|&e| e <= start) {
                 Some(t) => t,
                 None if track_ends.len() < MAX_TRACKS => {
@@ -517,18 +759,199 @@ fn assign_rows(
 mod tests {
     use super::*;
 
-    fn seg(epoch: i32, start: i64, end: i64) -> TimelineSegment {
-        TimelineSegment {
-            id: format!("s{start}"),
-            start_ms: start,
-            end_ms: end,
-            start_offset: start,
-            end_offset: end,
-            size_bytes: 1,
-            state: "COPY_SEGMENT_FINISHED".into(),
-            deleted: false,
-            epoch,
-            tip: String::new(),
+    /// `n` touching segments of 10 offsets each on epoch 0, the first `deleted` of them
+    /// deleted, each `size` bytes.
+    struct Many {
+        n: usize,
+        deleted: usize,
+        size: i64,
+    }
+
+    impl TimelineSource for Many {
+        fn len(&self) -> usize {
+            self.n
+        }
+        fn bar(&self, i: usize) -> TimelineBar {
+            let start = i as i64 * 10;
+            TimelineBar {
+                start_ms: start,
+                end_ms: start + 10,
+                start_offset: start,
+                end_offset: start + 9,
+                size_bytes: self.size,
+                category: if i < self.deleted { 5 } else { 1 },
+                epoch: 0,
+            }
+        }
+        fn tip(&self, i: usize) -> String {
+            format!("segment {i}")
+        }
+    }
+
+    fn hover_names(v: &Value) -> Vec<String> {
+        v["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["symbol"] == "rect")
+            .flat_map(|s| s["data"].as_array().unwrap().iter())
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Every bar of the option as (x0, x1), from the line layers.
+    fn bar_spans(v: &Value) -> Vec<(i64, i64)> {
+        let mut out = Vec::new();
+        for s in v["series"].as_array().unwrap() {
+            if s["type"] != "line" {
+                continue;
+            }
+            let d = s["data"].as_array().map_or(&[][..], Vec::as_slice);
+            for c in d.chunks(3) {
+                out.push((c[0][0].as_i64().unwrap(), c[1][0].as_i64().unwrap()));
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn few_segments_in_view_are_drawn_singly_with_their_tips() {
+        let src = Many {
+            n: 50,
+            deleted: 0,
+            size: 1,
+        };
+        let t = timeline(
+            &src,
+            &TimelineMarks::default(),
+            TimelineAxis::Offset,
+            TimelineWindow::default(),
+            false,
+        );
+        assert!(!t.grouped);
+        assert_eq!((t.in_view, t.bars), (50, 50));
+        assert_eq!(t.extent, Some((0, 500)));
+        assert!(hover_names(&t.option).contains(&"segment 49".to_string()));
+    }
+
+    #[test]
+    fn a_million_segments_become_one_bar_per_pixel_and_colour() {
+        let src = Many {
+            n: 1_000_000,
+            deleted: 300_000,
+            size: 2,
+        };
+        let window = TimelineWindow {
+            zoom: None,
+            pixels: 800,
+        };
+        let t = timeline(
+            &src,
+            &TimelineMarks::default(),
+            TimelineAxis::Offset,
+            window,
+            false,
+        );
+        assert!(t.grouped);
+        assert_eq!(t.in_view, 1_000_000);
+        // Two colours: about one bar per pixel each where they are, never more than 2 × 800.
+        assert!(t.bars <= 2 * 800 + 2, "{} bars", t.bars);
+        assert!(t.bars >= 800, "{} bars", t.bars);
+        let spans = bar_spans(&t.option);
+        assert_eq!(spans.len(), t.bars);
+        // The bars cover exactly the segments: from the first start to the last end, and the
+        // deleted colour ends exactly at the last deleted segment's end.
+        assert_eq!(spans.first().unwrap().0, 0);
+        assert_eq!(spans.iter().map(|s| s.1).max(), Some(10_000_000));
+        let names = hover_names(&t.option);
+        assert!(
+            names.iter().all(|n| n.contains("segments in this pixel")),
+            "{:?}",
+            &names[..2]
+        );
+        // Each grouped tooltip adds up: the counts sum to the segments, 3 targets per bar.
+        let counted: usize = names
+            .iter()
+            .step_by(3)
+            .map(|n| n.split(' ').next().unwrap().parse::<usize>().unwrap())
+            .sum();
+        assert_eq!(counted, 1_000_000);
+        let deleted = t.option["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["name"] == DELETED_BY_PLAN && s["type"] == "line")
+            .flat_map(|s| {
+                s["data"]
+                    .as_array()
+                    .map_or(&[][..], Vec::as_slice)
+                    .chunks(3)
+                    .map(|c| c[1][0].as_i64().unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .max();
+        assert_eq!(deleted, Some(3_000_000));
+    }
+
+    #[test]
+    fn zooming_in_re_queries_down_to_single_segments() {
+        let src = Many {
+            n: 1_000_000,
+            deleted: 0,
+            size: 1,
+        };
+        // 400 offsets = 40 segments in view; half the width more on each side is drawn too.
+        let window = TimelineWindow {
+            zoom: Some((5_000_000, 5_000_400)),
+            pixels: 800,
+        };
+        let t = timeline(
+            &src,
+            &TimelineMarks::default(),
+            TimelineAxis::Offset,
+            window,
+            false,
+        );
+        assert!(!t.grouped);
+        // 40 in view, 40 in the margins, and the two that touch the margins' ends.
+        assert_eq!(t.in_view, 82);
+        assert_eq!(t.extent, Some((0, 10_000_000)));
+        assert!(hover_names(&t.option).contains(&"segment 500000".to_string()));
+        for z in t.option["dataZoom"].as_array().unwrap() {
+            assert_eq!(z["startValue"], 5_000_000);
+            assert_eq!(z["endValue"], 5_000_400);
+        }
+        // A middle zoom: still grouped, but finer than the whole range.
+        let window = TimelineWindow {
+            zoom: Some((0, 1_000_000)),
+            pixels: 800,
+        };
+        let t = timeline(
+            &src,
+            &TimelineMarks::default(),
+            TimelineAxis::Offset,
+            window,
+            false,
+        );
+        assert!(t.grouped);
+        assert_eq!(t.in_view, 150_001);
+        assert!(t.bars <= 2 * 800 + 2);
+        let unzoomed = timeline(
+            &src,
+            &TimelineMarks::default(),
+            TimelineAxis::Offset,
+            TimelineWindow {
+                zoom: None,
+                pixels: 800,
+            },
+            false,
+        );
+        for z in unzoomed.option["dataZoom"].as_array().unwrap() {
+            assert_eq!(
+                (z["start"].as_i64(), z["end"].as_i64()),
+                (Some(0), Some(100))
+            );
         }
     }
 
@@ -536,16 +959,16 @@ mod tests {
     fn overlaps_within_an_epoch_get_their_own_row() {
         // epoch 1: [0,10) [10,20) touch (same row); [5,8) overlaps -> row 2.
         // epoch 0 comes first (bottom) even though it is listed last.
-        let segs = [seg(1, 0, 10), seg(1, 10, 20), seg(1, 5, 8), seg(0, 0, 3)];
-        let (rows, labels) = assign_rows(&segs, |s| (s.start_ms, s.end_ms));
+        let segs = [(0, 10, 1), (10, 20, 1), (5, 8, 1), (0, 3, 0)];
+        let (rows, labels) = assign_rows(&segs);
         assert_eq!(labels, ["epoch 0", "epoch 1", "epoch 1 (2)"]);
         assert_eq!(rows, [(1, 0), (1, 1), (2, 0), (0, 0)]);
     }
 
     #[test]
     fn tracks_are_capped() {
-        let segs: Vec<_> = (0..10).map(|i| seg(3, i, 100)).collect();
-        let (rows, labels) = assign_rows(&segs, |s| (s.start_ms, s.end_ms));
+        let segs: Vec<_> = (0..10).map(|i| (i, 100, 3)).collect();
+        let (rows, labels) = assign_rows(&segs);
         assert_eq!(labels.len(), MAX_TRACKS);
         assert!(rows.iter().all(|&(r, _)| r < MAX_TRACKS));
     }
@@ -559,13 +982,9 @@ mod tests {
 
     #[test]
     fn categories() {
-        let mut s = seg(0, 0, 1);
-        assert_eq!(category(&s), 1);
-        s.state = "DELETE_SEGMENT_FINISHED".into();
-        assert_eq!(category(&s), 3);
-        s.state = "copy_segment_finished".into();
-        assert_eq!(category(&s), 4);
-        s.deleted = true;
-        assert_eq!(category(&s), 5);
+        assert_eq!(category_of("COPY_SEGMENT_FINISHED", false), 1);
+        assert_eq!(category_of("DELETE_SEGMENT_FINISHED", false), 3);
+        assert_eq!(category_of("copy_segment_finished", false), 4);
+        assert_eq!(category_of("COPY_SEGMENT_FINISHED", true), 5);
     }
 }

@@ -18,7 +18,7 @@ use tierlens_charts::{
 };
 use tierlens_core::explain::PartitionExplainer;
 use tierlens_core::retention::{PartitionPlan, Plan};
-use tierlens_core::units::{format_bytes, format_timestamp_utc};
+use tierlens_core::units::{format_bytes, format_count, format_timestamp_utc};
 use tierlens_core::{filter_empty_epochs, Partition, SegmentRef, Snapshot};
 
 fn epochs_text(s: &SegmentRef) -> String {
@@ -261,7 +261,8 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                 let note = if t.grouped {
                     format!(
                         "{} segments in this range, drawn as {} ranges (one per pixel and colour; the tooltip counts them). Zoom in with the wheel or the slider to see single segments.",
-                        t.in_view, t.bars
+                        format_count(t.in_view as i64),
+                        format_count(t.bars as i64)
                     )
                 } else {
                     String::new()

@@ -87,6 +87,13 @@ const TICK: &str = "path://M0 0M10 10M3.5 0H6.5V10H3.5Z";
 /// Rows per epoch at most; further overlapping segments share the least busy row.
 pub const MAX_TRACKS: usize = 4;
 
+/// Epochs drawn as their own rows at most; more are drawn as bands of consecutive epochs.
+pub const MAX_EPOCH_ROWS: usize = 32;
+
+/// Epoch boundary lines drawn at most; with more in range (a partition may have thousands of
+/// epochs) none is drawn and the rows' labels tell the epochs.
+const MAX_EPOCH_LINES: usize = 60;
+
 /// One remote segment as the timeline shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineSegment {
@@ -327,9 +334,11 @@ pub fn timeline<S: TimelineSource + ?Sized>(
             drawn.push((x0, x1, row, parity, src.bar(i).category, src.tip(i)));
         }
     } else {
-        // One bucket per pixel of the zoomed range (the query range is twice as wide).
+        // One bucket per pixel of the range in view (the query range around a zoom is twice
+        // as wide as the zoom).
         let (qlo, qhi) = query.or(extent).unwrap_or((0, 1));
-        let per_px = ((i128::from(qhi) - i128::from(qlo)) / (2 * pixels as i128)).max(1);
+        let px_in_query = if query.is_some() { 2 * pixels } else { pixels };
+        let per_px = ((i128::from(qhi) - i128::from(qlo)) / px_in_query as i128).max(1);
         let mut groups: HashMap<(usize, usize, i64), Group> = HashMap::new();
         for &i in &in_view {
             let (x0, x1, _) = bars_all[i];
@@ -393,11 +402,17 @@ pub fn timeline<S: TimelineSource + ?Sized>(
         }
     }
     let mut context: Vec<MarkLineData> = Vec::new();
+    // Thousands of epochs would be a wall of lines: the rows' labels say where they are.
+    let lines: usize = clusters.iter().map(Vec::len).sum();
+    if lines > MAX_EPOCH_LINES {
+        clusters.clear();
+    }
     for cluster in clusters {
         let epochs: Vec<String> = cluster.iter().map(|(e, _)| e.to_string()).collect();
         let label = match epochs.as_slice() {
             [one] => format!("epoch {one}"),
-            many => format!("epochs {}", many.join(", ")),
+            few if few.len() <= 3 => format!("epochs {}", few.join(", ")),
+            many => format!("epochs {}–{}", many[0], many[many.len() - 1]),
         };
         for (i, &(_, v)) in cluster.iter().enumerate() {
             let name = if i == 0 { label.clone() } else { String::new() };
@@ -710,15 +725,32 @@ pub fn category_of(state: &str, deleted: bool) -> usize {
 /// The row of each segment with its parity along the row (0, 1, 0, … by start), and the row
 /// labels (bottom to top): epochs ascending, each split into up to [`MAX_TRACKS`] rows so that
 /// overlapping segments of one epoch do not hide each other (greedy interval packing by start).
+/// A partition with more than [`MAX_EPOCH_ROWS`] epochs (years of leader changes) gets bands of
+/// consecutive epochs instead, "epochs 120–157", so the rows stay readable.
 /// `spans` holds each segment's `(start, end, epoch)`.
 fn assign_rows(spans: &[(i64, i64, i32)]) -> (Vec<(usize, usize)>, Vec<String>) {
     let mut by_epoch: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
     for (i, s) in spans.iter().enumerate() {
         by_epoch.entry(s.2).or_default().push(i);
     }
+    let per_band = by_epoch.len().div_ceil(MAX_EPOCH_ROWS).max(1);
+    let mut bands: Vec<(String, Vec<usize>)> = Vec::new();
+    let epochs: Vec<(i32, Vec<usize>)> = by_epoch.into_iter().collect();
+    for chunk in epochs.chunks(per_band) {
+        let (first, last) = (chunk[0].0, chunk[chunk.len() - 1].0);
+        let label = if first == last {
+            format!("epoch {first}")
+        } else {
+            format!("epochs {first}–{last}")
+        };
+        bands.push((
+            label,
+            chunk.iter().flat_map(|(_, m)| m.iter().copied()).collect(),
+        ));
+    }
     let mut rows = vec![(0, 0); spans.len()];
     let mut labels = Vec::new();
-    for (epoch, mut members) in by_epoch {
+    for (label, mut members) in bands {
         members.sort_by_key(|&i| (spans[i].0, spans[i].1));
         let mut track_ends: Vec<i64> = Vec::new();
         let mut track_count: Vec<usize> = Vec::new();
@@ -743,9 +775,9 @@ fn assign_rows(spans: &[(i64, i64, i32)]) -> (Vec<(usize, usize)>, Vec<String>) 
         let base = labels.len();
         for t in 0..track_ends.len() {
             labels.push(if t == 0 {
-                format!("epoch {epoch}")
+                label.clone()
             } else {
-                format!("epoch {epoch} ({})", t + 1)
+                format!("{label} ({})", t + 1)
             });
         }
         for (i, t, parity) in track_of {
@@ -971,6 +1003,50 @@ mod tests {
         let (rows, labels) = assign_rows(&segs);
         assert_eq!(labels.len(), MAX_TRACKS);
         assert!(rows.iter().all(|&(r, _)| r < MAX_TRACKS));
+    }
+
+    #[test]
+    fn thousands_of_epochs_become_bands_of_rows() {
+        // 7,000 epochs of one segment each, back to back.
+        let segs: Vec<_> = (0..7000).map(|i| (i as i64, i as i64 + 1, i)).collect();
+        let (rows, labels) = assign_rows(&segs);
+        assert_eq!(labels.len(), MAX_EPOCH_ROWS);
+        assert_eq!(labels[0], "epochs 0–218");
+        assert_eq!(labels[MAX_EPOCH_ROWS - 1], "epochs 6789–6999");
+        assert_eq!(rows[218].0, 0);
+        assert_eq!(rows[219].0, 1);
+        assert_eq!(rows[6999].0, MAX_EPOCH_ROWS - 1);
+    }
+
+    #[test]
+    fn too_many_epoch_boundaries_draw_no_lines() {
+        let marks = |n: i64| TimelineMarks {
+            epoch_boundaries: (0..n).map(|e| (e as i32, e * 10)).collect(),
+            ..TimelineMarks::default()
+        };
+        let src = Many {
+            n: 1000,
+            deleted: 0,
+            size: 1,
+        };
+        let lines = |n| {
+            let t = timeline(
+                &src,
+                &marks(n),
+                TimelineAxis::Offset,
+                TimelineWindow::default(),
+                false,
+            );
+            t.option["series"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["name"] == MARKS_CONTEXT)
+                .and_then(|s| s["markLine"]["data"].as_array().map(Vec::len))
+                .unwrap_or(0)
+        };
+        assert_eq!(lines(MAX_EPOCH_LINES as i64), MAX_EPOCH_LINES);
+        assert_eq!(lines(MAX_EPOCH_LINES as i64 + 1), 0);
     }
 
     #[test]

@@ -10,14 +10,13 @@ use crate::components::{Bytes, Instant, VirtualTable};
 use crate::derived::{Derived, Shared};
 use crate::state::{prefers_dark, Settings};
 use leptos::prelude::*;
-use std::collections::HashMap;
 use std::sync::Arc;
 use tierlens_charts::{
-    category_of, timeline, to_option_json, TimelineAxis, TimelineBar, TimelineMarks,
-    TimelineSource, TimelineWindow, DEFAULT_PIXELS,
+    category_of, timeline_with, to_option_json, TimelineAxis, TimelineBar, TimelineLayout,
+    TimelineMarks, TimelineSource, TimelineWindow, DEFAULT_PIXELS,
 };
 use tierlens_core::explain::PartitionExplainer;
-use tierlens_core::retention::{PartitionPlan, Plan};
+use tierlens_core::retention::{DeletionReason, PartitionPlan, Plan};
 use tierlens_core::units::{format_bytes, format_count, format_timestamp_utc};
 use tierlens_core::{filter_empty_epochs, Partition, SegmentRef, Snapshot};
 
@@ -78,14 +77,23 @@ struct Verdicts {
     plan: Shared<Plan>,
     /// Index of this partition in `plan.partitions`.
     at: usize,
-    /// Listing index → the deletion's reason.
-    deleted: HashMap<usize, &'static str>,
+    /// The deletion's reason by listing index (a byte each: read for every segment drawn).
+    deleted: Vec<Option<DeletionReason>>,
     explainer: PartitionExplainer,
 }
 
 impl Verdicts {
     fn pp(&self) -> &PartitionPlan {
         &self.plan.partitions[self.at]
+    }
+
+    /// Why the plan deletes segment `i` (`None`: it stays).
+    fn deleted_by(&self, i: usize) -> Option<&'static str> {
+        self.deleted
+            .get(i)
+            .copied()
+            .flatten()
+            .map(DeletionReason::as_str)
     }
 
     /// The engine's sentence for segment `i`.
@@ -97,11 +105,12 @@ impl Verdicts {
     }
 }
 
-/// The timeline's view of one partition, read by index.
+/// The timeline's view of one partition, read by index. Without verdicts (to lay the
+/// segments out, which the plan does not change) segments have their state's colour.
 struct Source<'a> {
     p: &'a Partition,
     spans: &'a TimeSpans,
-    v: &'a Verdicts,
+    v: Option<&'a Verdicts>,
 }
 
 impl TimelineSource for Source<'_> {
@@ -117,7 +126,10 @@ impl TimelineSource for Source<'_> {
             start_offset: g.start_offset,
             end_offset: g.end_offset,
             size_bytes: g.size_bytes,
-            category: category_of(g.state.as_str(), self.v.deleted.contains_key(&i)),
+            category: category_of(
+                g.state.as_str(),
+                self.v.and_then(|v| v.deleted_by(i)).is_some(),
+            ),
             epoch: g.segment_leader_epochs.last().map_or(0, |e| e.0),
         }
     }
@@ -134,11 +146,10 @@ impl TimelineSource for Source<'_> {
             epochs_text(&g),
             g.state.as_str(),
             self.v
-                .deleted
-                .get(&i)
+                .and_then(|v| v.deleted_by(i))
                 .map(|x| format!(" · deleted by {x}"))
                 .unwrap_or_default(),
-            self.v.why(self.p, i)
+            self.v.map(|v| v.why(self.p, i)).unwrap_or_default()
         )
     }
 }
@@ -166,7 +177,9 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
     // A zoom on one axis means nothing on the other.
     Effect::new(move |_| {
         offset_axis.track();
-        zoom.set(None);
+        if zoom.get_untracked().is_some() {
+            zoom.set(None);
+        }
     });
 
     let spans = {
@@ -191,11 +204,12 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                     .iter()
                     .position(|pp| pp.topic == topic && pp.partition == partition)?;
                 let pp = &plan.partitions[at];
-                let deleted = pp
-                    .deletions
-                    .iter()
-                    .map(|x| (x.segment_index, x.reason.as_str()))
-                    .collect();
+                let mut deleted = vec![None; p.segments.len()];
+                for x in &pp.deletions {
+                    if let Some(slot) = deleted.get_mut(x.segment_index) {
+                        *slot = Some(x.reason);
+                    }
+                }
                 let explainer = PartitionExplainer::new(&plan, pp, p);
                 Some(Shared(Arc::new(Verdicts {
                     plan: plan.clone(),
@@ -207,8 +221,9 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
         })
     };
 
-    // (option JSON, note under the chart)
-    let drawn = {
+    // Where each segment sits on the axis: rebuilt for a new snapshot or axis, not per plan or
+    // zoom (it sorts every segment).
+    let layout = {
         let topic = topic.clone();
         Memo::new(move |_| {
             let axis = if offset_axis.get() {
@@ -216,14 +231,36 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
             } else {
                 TimelineAxis::Time
             };
+            let spans = spans.get()?;
+            d.snapshot.with(|s| {
+                let p = find(s.as_ref()?, &topic, partition)?;
+                let src = Source {
+                    p,
+                    spans: &spans,
+                    v: None,
+                };
+                Some(Shared(Arc::new(crate::perf::phase(
+                    "timeline layout",
+                    || TimelineLayout::new(&src, axis),
+                ))))
+            })
+        })
+    };
+
+    // (option JSON, note under the chart)
+    let drawn = {
+        let topic = topic.clone();
+        Memo::new(move |_| {
             let now = d.now_ms.get();
             let window = TimelineWindow {
                 zoom: zoom.get(),
                 pixels: pixels.get(),
             };
-            let (Some(spans), Some(v)) = (spans.get(), verdicts.get()) else {
+            let (Some(spans), Some(v), Some(layout)) = (spans.get(), verdicts.get(), layout.get())
+            else {
                 return (String::new(), String::new());
             };
+            let axis = layout.axis();
             d.snapshot.with(|s| {
                 let Some(s) = s else { return (String::new(), String::new()) };
                 let Some(t) = s.topic(&topic) else { return (String::new(), String::new()) };
@@ -255,8 +292,8 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                     log_start_offset: Some(p.log_start_offset_or_inferred()),
                     now_ms: now,
                 };
-                let src = Source { p, spans: &spans, v: &v };
-                let t = crate::perf::phase("timeline option", || timeline(&src, &marks, axis, window, dark));
+                let src = Source { p, spans: &spans, v: Some(&v) };
+                let t = crate::perf::phase("timeline option", || timeline_with(&layout, &src, &marks, window, dark));
                 extent.set_value(t.extent);
                 let note = if t.grouped {
                     format!(
@@ -312,7 +349,7 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
                 let g = p.segments.get(i)?;
                 let (deleted_by, why) = verdicts.with_untracked(|v| {
                     v.as_ref()
-                        .map(|v| (v.deleted.get(&i).copied(), v.why(p, i)))
+                        .map(|v| (v.deleted_by(i), v.why(p, i)))
                         .unwrap_or_default()
                 });
                 Some((

@@ -40,9 +40,9 @@ pub use bars::{
 };
 pub use charming::Chart;
 pub use timeline::{
-    category_of, segment_timeline, timeline, Timeline, TimelineAxis, TimelineBar, TimelineMarks,
-    TimelineSegment, TimelineSource, TimelineWindow, DEFAULT_PIXELS, DELETED_BY_PLAN,
-    MARKS_CONTEXT, MARKS_LIMIT, MAX_TRACKS, OTHER_STATE, TIMELINE_CATEGORIES,
+    category_of, segment_timeline, timeline, timeline_with, Timeline, TimelineAxis, TimelineBar,
+    TimelineLayout, TimelineMarks, TimelineSegment, TimelineSource, TimelineWindow, DEFAULT_PIXELS,
+    DELETED_BY_PLAN, MARKS_CONTEXT, MARKS_LIMIT, MAX_TRACKS, OTHER_STATE, TIMELINE_CATEGORIES,
     TIMELINE_SERIES_COUNT,
 };
 

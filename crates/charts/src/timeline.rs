@@ -264,26 +264,99 @@ pub fn timeline<S: TimelineSource + ?Sized>(
     window: TimelineWindow,
     dark: bool,
 ) -> Timeline {
-    let p = palette(dark);
-    let n = src.len();
-    let span_of = |b: &TimelineBar| -> (i64, i64) {
-        match axis {
-            TimelineAxis::Time => (b.start_ms.min(b.end_ms), b.start_ms.max(b.end_ms)),
-            TimelineAxis::Offset => (
-                b.start_offset.min(b.end_offset),
-                b.start_offset.max(b.end_offset).saturating_add(1),
-            ),
-        }
-    };
-    let bars_all: Vec<(i64, i64, i32)> = (0..n)
-        .map(|i| {
-            let b = src.bar(i);
-            let (x0, x1) = span_of(&b);
-            (x0, x1, b.epoch)
-        })
-        .collect();
+    timeline_with(&TimelineLayout::new(src, axis), src, marks, window, dark)
+}
 
-    let (rows, row_labels) = assign_rows(&bars_all);
+/// Where each segment sits, whatever the plan and the zoom: its x span, its row, and an order
+/// by start that finds the segments in a range without a scan. Build it once per partition and
+/// axis ([`TimelineLayout::new`] sorts), then draw each plan and zoom with [`timeline_with`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineLayout {
+    axis: TimelineAxis,
+    /// `(x0, x1)` of each segment (listing order).
+    spans: Vec<(i64, i64)>,
+    /// `row << 1 | parity` of each segment.
+    rows: Vec<u32>,
+    labels: Vec<String>,
+    /// Listing indexes by `x0`.
+    by_start: Vec<u32>,
+    /// `reach[k]`: the largest `x1` among `by_start[..=k]` (non-decreasing).
+    reach: Vec<i64>,
+}
+
+impl TimelineLayout {
+    /// The layout of `src`'s segments on `axis` (reads only their spans and epochs).
+    pub fn new<S: TimelineSource + ?Sized>(src: &S, axis: TimelineAxis) -> Self {
+        let spans: Vec<(i64, i64, i32)> = (0..src.len())
+            .map(|i| {
+                let b = src.bar(i);
+                let (x0, x1) = match axis {
+                    TimelineAxis::Time => (b.start_ms.min(b.end_ms), b.start_ms.max(b.end_ms)),
+                    TimelineAxis::Offset => (
+                        b.start_offset.min(b.end_offset),
+                        b.start_offset.max(b.end_offset).saturating_add(1),
+                    ),
+                };
+                (x0, x1, b.epoch)
+            })
+            .collect();
+        let (rows, labels) = assign_rows(&spans);
+        let mut by_start: Vec<u32> = (0..spans.len() as u32).collect();
+        by_start.sort_unstable_by_key(|&i| spans[i as usize].0);
+        let mut reach = Vec::with_capacity(by_start.len());
+        let mut far = i64::MIN;
+        for &i in &by_start {
+            far = far.max(spans[i as usize].1);
+            reach.push(far);
+        }
+        TimelineLayout {
+            axis,
+            spans: spans.iter().map(|&(a, b, _)| (a, b)).collect(),
+            rows: rows
+                .into_iter()
+                .map(|(r, p)| (r as u32) << 1 | p as u32)
+                .collect(),
+            labels,
+            by_start,
+            reach,
+        }
+    }
+
+    pub fn axis(&self) -> TimelineAxis {
+        self.axis
+    }
+
+    fn row(&self, i: usize) -> (usize, usize) {
+        let r = self.rows[i];
+        ((r >> 1) as usize, (r & 1) as usize)
+    }
+
+    /// Listing indexes of the segments overlapping `lo..=hi`, by start: a binary search on
+    /// each side, then only the segments starting in range (and any long one reaching in).
+    fn overlapping(&self, lo: i64, hi: i64) -> impl Iterator<Item = usize> + '_ {
+        let from = self.reach.partition_point(|&r| r < lo);
+        let to = self
+            .by_start
+            .partition_point(|&i| self.spans[i as usize].0 <= hi);
+        self.by_start[from..to.max(from)]
+            .iter()
+            .map(|&i| i as usize)
+            .filter(move |&i| self.spans[i].1 >= lo)
+    }
+}
+
+/// [`timeline`] over a prepared [`TimelineLayout`] of `src` (same segments, same axis): the
+/// work is then proportional to the segments in view, not to the partition.
+pub fn timeline_with<S: TimelineSource + ?Sized>(
+    layout: &TimelineLayout,
+    src: &S,
+    marks: &TimelineMarks,
+    window: TimelineWindow,
+    dark: bool,
+) -> Timeline {
+    let p = palette(dark);
+    let axis = layout.axis;
+    let row_labels = layout.labels.clone();
     let width = (240.0 / row_labels.len().max(1) as f64)
         .clamp(3.0, 14.0)
         .round();
@@ -299,9 +372,13 @@ pub fn timeline<S: TimelineSource + ?Sized>(
             None,
         ),
     };
-    let extent = bars_all
-        .iter()
-        .flat_map(|&(a, b, _)| [a, b])
+    let segments_extent = match (layout.by_start.first(), layout.reach.last()) {
+        (Some(&first), Some(&far)) => Some((layout.spans[first as usize].0, far)),
+        _ => None,
+    };
+    let extent = segments_extent
+        .into_iter()
+        .flat_map(|(a, b)| [a, b])
         .chain(limit_mark.map(|m| m.1))
         .chain(now_mark)
         .fold(None, |acc: Option<(i64, i64)>, v| {
@@ -319,9 +396,10 @@ pub fn timeline<S: TimelineSource + ?Sized>(
         let pad = ((i128::from(b) - i128::from(a)) / 2) as i64;
         (a.saturating_sub(pad), b.saturating_add(pad))
     });
-    let in_view: Vec<usize> = (0..n)
-        .filter(|&i| query.is_none_or(|(qlo, qhi)| bars_all[i].1 >= qlo && bars_all[i].0 <= qhi))
-        .collect();
+    let in_view: Vec<usize> = match query {
+        Some((qlo, qhi)) => layout.overlapping(qlo, qhi).collect(),
+        None => layout.by_start.iter().map(|&i| i as usize).collect(),
+    };
     let pixels = window.pixels.max(1);
     let grouped = in_view.len() > pixels;
 
@@ -329,8 +407,8 @@ pub fn timeline<S: TimelineSource + ?Sized>(
     let mut drawn: Vec<(i64, i64, usize, usize, usize, String)> = Vec::new();
     if !grouped {
         for &i in &in_view {
-            let (x0, x1, _) = bars_all[i];
-            let (row, parity) = rows[i];
+            let (x0, x1) = layout.spans[i];
+            let (row, parity) = layout.row(i);
             drawn.push((x0, x1, row, parity, src.bar(i).category, src.tip(i)));
         }
     } else {
@@ -341,12 +419,12 @@ pub fn timeline<S: TimelineSource + ?Sized>(
         let per_px = ((i128::from(qhi) - i128::from(qlo)) / px_in_query as i128).max(1);
         let mut groups: HashMap<(usize, usize, i64), Group> = HashMap::new();
         for &i in &in_view {
-            let (x0, x1, _) = bars_all[i];
+            let (x0, x1) = layout.spans[i];
             let b = src.bar(i);
             let mid = (i128::from(x0) + i128::from(x1)) / 2;
             let bucket = ((mid - i128::from(qlo)) / per_px) as i64;
             groups
-                .entry((rows[i].0, b.category, bucket))
+                .entry((layout.row(i).0, b.category, bucket))
                 .or_insert_with(|| Group::new(i, x0, x1, &b))
                 .add(x0, x1, &b);
         }
@@ -1047,6 +1125,62 @@ mod tests {
         };
         assert_eq!(lines(MAX_EPOCH_LINES as i64), MAX_EPOCH_LINES);
         assert_eq!(lines(MAX_EPOCH_LINES as i64 + 1), 0);
+    }
+
+    #[test]
+    fn overlapping_finds_what_a_scan_finds() {
+        // Mostly short segments, some long ones reaching far, some empty ones.
+        struct Spans(Vec<(i64, i64)>);
+        impl TimelineSource for Spans {
+            fn len(&self) -> usize {
+                self.0.len()
+            }
+            fn bar(&self, i: usize) -> TimelineBar {
+                let (a, b) = self.0[i];
+                TimelineBar {
+                    start_ms: a,
+                    end_ms: b,
+                    start_offset: a,
+                    end_offset: b,
+                    size_bytes: 1,
+                    category: 1,
+                    epoch: (i % 3) as i32,
+                }
+            }
+            fn tip(&self, _: usize) -> String {
+                String::new()
+            }
+        }
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((x >> 33) % m) as i64
+        };
+        let spans: Vec<(i64, i64)> = (0..2000)
+            .map(|_| {
+                let a = next(100_000);
+                let len = if next(50) == 0 {
+                    next(50_000)
+                } else {
+                    next(100)
+                };
+                (a, a + len)
+            })
+            .collect();
+        let src = Spans(spans.clone());
+        let layout = TimelineLayout::new(&src, TimelineAxis::Time);
+        for _ in 0..200 {
+            let lo = next(110_000) - 5_000;
+            let hi = lo + next(20_000);
+            let mut got: Vec<usize> = layout.overlapping(lo, hi).collect();
+            got.sort_unstable();
+            let want: Vec<usize> = (0..spans.len())
+                .filter(|&i| spans[i].1 >= lo && spans[i].0 <= hi)
+                .collect();
+            assert_eq!(got, want, "{lo}..={hi}");
+        }
     }
 
     #[test]

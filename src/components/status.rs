@@ -2,7 +2,7 @@
 use crate::api::ApiError;
 use crate::state::{AppState, LoadStatus};
 use leptos::prelude::*;
-use tierlens_core::units::{counted, format_bytes};
+use tierlens_core::units::{counted, format_bytes, reveal_invisible};
 
 /// Loading progress and load errors. An error never hides the data already on screen.
 #[component]
@@ -134,7 +134,7 @@ pub fn Problems() -> impl IntoView {
                     {format!("{} while reading {}", problems_and_warnings(errors, warnings), ds.origin)}
                 </summary>
                 <ul>
-                    {shown.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                    {shown.into_iter().map(|p| view! { <li>{reveal_invisible(&p).into_owned()}</li> }).collect_view()}
                 </ul>
                 {(more > 0).then(|| view! { <p>{format!("… and {more} more")}</p> })}
             </details>

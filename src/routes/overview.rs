@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use tierlens_charts::{bytes_per_topic, to_option_json, top_partitions, PartitionBar, TopicBar};
 use tierlens_core::findings::findings;
 use tierlens_core::retention::{PlanSummary, PlanTotals};
-use tierlens_core::units::format_config_value;
+use tierlens_core::units::{format_config_value, reveal_invisible};
 use tierlens_core::{ConfigKey, SegmentState};
 
 #[component]
@@ -201,13 +201,13 @@ fn Warnings() -> impl IntoView {
                 let rest: Vec<_> = l[shown..].to_vec();
                 view! {
                     <ul class="warnings">
-                        {l[..shown].iter().map(|(c, t)| view! { <li><span class="tag">{*c}</span>" "{t.clone()}</li> }).collect_view()}
+                        {l[..shown].iter().map(|(c, t)| view! { <li><span class="tag">{*c}</span>" "{reveal_invisible(t).into_owned()}</li> }).collect_view()}
                     </ul>
                     {(!rest.is_empty()).then(|| view! {
                         <details>
                             <summary>{format!("{} more", rest.len())}</summary>
                             <ul class="warnings">
-                                {rest.into_iter().map(|(c, t)| view! { <li><span class="tag">{c}</span>" "{t}</li> }).collect_view()}
+                                {rest.into_iter().map(|(c, t)| view! { <li><span class="tag">{c}</span>" "{reveal_invisible(&t).into_owned()}</li> }).collect_view()}
                             </ul>
                         </details>
                     })}
@@ -276,8 +276,8 @@ fn TopicsTable() -> impl IntoView {
         view! {
             <tr aria-rowindex=i + 2>
                 <td>
-                    <button class="link" data-testid="topic-link" on:click=move |_| settings.select_topic(Some(pick.clone()))>
-                        {r.name}
+                    <button class="link" data-testid="topic-link" title=pick.clone() on:click=move |_| settings.select_topic(Some(pick.clone()))>
+                        {reveal_invisible(&r.name).into_owned()}
                     </button>
                 </td>
                 <td><Count value=r.partitions /></td>
@@ -349,8 +349,8 @@ fn TopPartitions() -> impl IntoView {
                 <thead><tr><th>"Partition"</th><th>"Remote size"</th></tr></thead>
                 <tbody>
                     {move || bars.with(|b| b.iter().take(10).map(|p| {
-                        let label = p.label.clone();
-                        view! { <tr><td>{label}</td><td><Bytes value=p.remote_bytes /></td></tr> }
+                        let (label, title) = (reveal_invisible(&p.label).into_owned(), p.label.clone());
+                        view! { <tr><td title=title>{label}</td><td><Bytes value=p.remote_bytes /></td></tr> }
                     }).collect_view())}
                 </tbody>
             </table>

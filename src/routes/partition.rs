@@ -17,7 +17,7 @@ use tierlens_charts::{
 };
 use tierlens_core::explain::PartitionExplainer;
 use tierlens_core::retention::{DeletionReason, PartitionPlan, Plan};
-use tierlens_core::units::{format_bytes, format_count, format_timestamp_utc};
+use tierlens_core::units::{format_bytes, format_count, format_timestamp_utc, reveal_invisible};
 use tierlens_core::{filter_empty_epochs, Partition, SegmentRef, Snapshot};
 
 fn epochs_text(s: &SegmentRef) -> String {
@@ -384,7 +384,7 @@ pub fn PartitionDetail(topic: String, partition: i32) -> impl IntoView {
         }
     };
 
-    let title = format!("{topic}-{partition}");
+    let title = format!("{}-{partition}", reveal_invisible(&topic));
     view! {
         <section class="panel partition" data-testid="partition-detail">
             <div class="whatif-head">

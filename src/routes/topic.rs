@@ -5,6 +5,7 @@ use crate::routes::{PartitionDetail, WhatIf};
 use crate::state::Settings;
 use leptos::prelude::*;
 use std::collections::HashMap;
+use tierlens_core::units::reveal_invisible;
 use tierlens_core::SegmentState;
 
 /// One partition row, from the proposed plan.
@@ -63,7 +64,7 @@ pub fn TopicView(topic: String) -> impl IntoView {
             <button class="link" data-testid="back" on:click=move |_| settings.select_topic(None)>"← All topics"</button>
         </nav>
         <header class="topic-head">
-            <h2 data-testid="topic-name">{name}</h2>
+            <h2 data-testid="topic-name" title=name.clone()>{reveal_invisible(&name).into_owned()}</h2>
             <span class="muted">
                 {move || info.get().map(|(id, n)| format!("{n} partitions{}", if id.is_empty() { String::new() } else { format!(" · topic id {id}") }))}
             </span>

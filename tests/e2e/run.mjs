@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { serve, launch, newPage, assertNoErrors, assertEq, assert } from './harness.mjs';
+import { hostileTests } from './hostile.mjs';
 
 const PREFIX = '/portal/tierlens/'; // served under a sub-path, as in an admin portal
 const DEMO = 'public/demo-snapshot.json';
@@ -163,6 +164,8 @@ await test('snapshot text never becomes HTML', async (page) => {
   assertEq(await page.evaluate(() => window.__xss), undefined, 'no injected script ran');
   assertEq(await page.locator('img[src="x"]').count(), 0, 'no injected element');
 });
+
+await hostileTests({ test, base, demoJson, SHOTS });
 
 const TOPIC = 'payments.v2';
 const DAY = 86400000;

@@ -105,8 +105,10 @@ fn set_rich_text(tooltip: &mut Value) {
 /// Untrusted text made safe to show through an ECharts `{b}` template in richText mode: the
 /// characters ECharts HTML-escapes become look-alikes every common font has (`<` `‹`, `>` `›`,
 /// `"` `”`, `'` `’`) or, for `&`, the word `and`, so the tooltip shows text, not entities.
-/// Everything else is kept.
+/// Invisible characters that reorder text (an RTL override) are shown as `⟦U+202E⟧`
+/// ([`tierlens_core::units::reveal_invisible`]). Everything else is kept.
 pub fn plain_text(s: &str) -> String {
+    let s = tierlens_core::units::reveal_invisible(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

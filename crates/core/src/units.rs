@@ -942,3 +942,48 @@ mod tests {
         }
     }
 }
+
+/// `s` for display, with the invisible characters that change how text around them reads made
+/// visible as `⟦U+202E⟧`: bidirectional overrides, embeddings and isolates (an RTL override in a
+/// topic name would otherwise reverse the rest of a sentence, "spoofing" it), zero-width
+/// characters and the byte-order mark. Names stay exact everywhere else (the CLI's JSON, the
+/// kafka-configs command, the CSV): this is only for reading.
+pub fn reveal_invisible(s: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}');
+    if !s.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if hidden(c) {
+            out.push_str(&format!("⟦U+{:04X}⟧", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod reveal_tests {
+    use super::reveal_invisible;
+
+    #[test]
+    fn bidi_and_zero_width_characters_become_visible() {
+        assert_eq!(reveal_invisible("orders"), "orders");
+        assert!(matches!(
+            reveal_invisible("orders"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            reveal_invisible("evil\u{202E}gnp.exe"),
+            "evil⟦U+202E⟧gnp.exe"
+        );
+        assert_eq!(
+            reveal_invisible("a\u{200B}b\u{2066}c\u{FEFF}"),
+            "a⟦U+200B⟧b⟦U+2066⟧c⟦U+FEFF⟧"
+        );
+        // Visible non-ASCII text is left alone.
+        assert_eq!(reveal_invisible("заказы-ä-🙂"), "заказы-ä-🙂");
+    }
+}

@@ -1,7 +1,7 @@
 //! User settings as the URL names them: what a host reads (`status`, `settingsChanged`) and
 //! what it may change (`settings`). The app keeps each one in a URL query parameter.
 
-use crate::message::{EmbedError, ErrorCode};
+use crate::message::{EmbedError, ErrorCode, PolicySpec};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -109,6 +109,97 @@ pub struct SettingsState {
     pub utc: bool,
     pub view: Option<String>,
     pub theme: Option<String>,
+}
+
+impl SettingsState {
+    /// The proposed value of one retention config.
+    pub fn config(&self, key: ConfigKey) -> Option<i64> {
+        match key {
+            ConfigKey::RetentionMs => self.retention_ms,
+            ConfigKey::RetentionBytes => self.retention_bytes,
+            ConfigKey::LocalRetentionMs => self.local_retention_ms,
+            ConfigKey::LocalRetentionBytes => self.local_retention_bytes,
+        }
+    }
+
+    pub fn set_config(&mut self, key: ConfigKey, value: Option<i64>) {
+        match key {
+            ConfigKey::RetentionMs => self.retention_ms = value,
+            ConfigKey::RetentionBytes => self.retention_bytes = value,
+            ConfigKey::LocalRetentionMs => self.local_retention_ms = value,
+            ConfigKey::LocalRetentionBytes => self.local_retention_bytes = value,
+        }
+    }
+
+    /// Selects a topic as the page does: proposed configs belong to one topic, so choosing
+    /// another clears them and the partition.
+    fn select_topic(&mut self, topic: Option<String>) {
+        if topic != self.topic {
+            self.topic = topic;
+            self.partition = None;
+            for key in ConfigKey::ALL {
+                self.set_config(key, None);
+            }
+        }
+    }
+
+    /// The settings after `patch`. A new `topic` is applied first (clearing the partition and
+    /// the proposed configs), then the patch's other values.
+    pub fn with_patch(&self, p: &SettingsPatch) -> SettingsState {
+        let mut s = self.clone();
+        if let Some(t) = &p.topic {
+            s.select_topic(t.clone());
+        }
+        if let Some(x) = p.partition {
+            s.partition = x;
+        }
+        for &(key, value) in &p.configs {
+            s.set_config(key, value);
+        }
+        if let Some(x) = p.now {
+            s.now = x;
+        }
+        if let Some(x) = &p.kafka_version {
+            s.kafka_version = x.clone();
+        }
+        if let Some(x) = &p.axis {
+            s.axis = x.clone();
+        }
+        if let Some(x) = p.utc {
+            s.utc = x;
+        }
+        if let Some(x) = p.view {
+            s.view = x.map(|v| v.as_str().to_string());
+        }
+        if let Some(x) = p.theme {
+            s.theme = x.map(|t| t.as_str().to_string());
+        }
+        s
+    }
+
+    /// The settings that show `policy` on the page: its Kafka version and `now`, and its
+    /// overrides as the selected topic's proposed configs. `None` when it overrides more
+    /// than one topic (the page proposes configs for one topic at a time).
+    pub fn with_policy(&self, policy: &PolicySpec) -> Option<SettingsState> {
+        let mut s = self.clone();
+        match policy.overrides.iter().next() {
+            None => {
+                for key in ConfigKey::ALL {
+                    s.set_config(key, None);
+                }
+            }
+            Some((topic, configs)) if policy.overrides.len() == 1 => {
+                s.select_topic(Some(topic.clone()));
+                for key in ConfigKey::ALL {
+                    s.set_config(key, configs.get(&key).copied());
+                }
+            }
+            Some(_) => return None,
+        }
+        s.kafka_version = policy.kafka_version.clone();
+        s.now = policy.now;
+        Some(s)
+    }
 }
 
 /// The settings a host may change with a `settings` request, in the URL's names. Each field:
@@ -355,6 +446,62 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn patches_and_policies_change_the_settings_as_the_page_does() {
+        let before = SettingsState {
+            topic: Some("orders".into()),
+            partition: Some(2),
+            retention_ms: Some(5),
+            view: Some("topic".into()),
+            ..SettingsState::default()
+        };
+        // Another topic clears the partition and the proposed configs...
+        let p = patch(json!({"topic": "payments"})).unwrap();
+        let after = before.with_patch(&p);
+        assert_eq!(after.topic.as_deref(), Some("payments"));
+        assert_eq!((after.partition, after.retention_ms), (None, None));
+        assert_eq!(after.view.as_deref(), Some("topic"));
+        // ...unless the patch sets them too; the same topic keeps them.
+        let p = patch(json!({"topic": "payments", "partition": 1, "retention.ms": "2d", "theme": "dark", "utc": true})).unwrap();
+        let after = before.with_patch(&p);
+        assert_eq!(
+            (after.partition, after.retention_ms),
+            (Some(1), Some(172_800_000))
+        );
+        assert_eq!((after.theme.as_deref(), after.utc), (Some("dark"), true));
+        let same = before.with_patch(&patch(json!({"topic": "orders", "view": null})).unwrap());
+        assert_eq!(
+            (same.partition, same.retention_ms, same.view),
+            (Some(2), Some(5), None)
+        );
+
+        let mut spec = PolicySpec {
+            kafka_version: Some("4.0-4.2".into()),
+            ..PolicySpec::default()
+        };
+        let shown = before.with_policy(&spec).unwrap();
+        assert_eq!(
+            (shown.topic.as_deref(), shown.retention_ms),
+            (Some("orders"), None)
+        );
+        assert_eq!(shown.kafka_version.as_deref(), Some("4.0-4.2"));
+        spec.overrides
+            .entry("payments".into())
+            .or_default()
+            .insert(ConfigKey::RetentionBytes, 10);
+        let shown = before.with_policy(&spec).unwrap();
+        assert_eq!(shown.topic.as_deref(), Some("payments"));
+        assert_eq!(
+            (shown.retention_bytes, shown.retention_ms, shown.partition),
+            (Some(10), None, None)
+        );
+        spec.overrides
+            .entry("orders".into())
+            .or_default()
+            .insert(ConfigKey::RetentionMs, 10);
+        assert_eq!(before.with_policy(&spec), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { serve, launch, newPage, assertNoErrors, assertEq, assert } from './harness.mjs';
+import { embedTests } from './embed.mjs';
 
 const PREFIX = '/portal/tierlens/'; // served under a sub-path, as in an admin portal
 const DEMO = 'public/demo-snapshot.json';
@@ -343,6 +344,8 @@ await test('150 topics: the overview chart groups the small topics; the topics t
   await page.click('[data-testid="topic-link"]:text-is("topic-0149")');
   await page.waitForSelector('[data-testid="topic-name"]:text-is("topic-0149")');
 });
+
+await embedTests({ test, base });
 
 await browser.close();
 server.close();

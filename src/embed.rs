@@ -16,8 +16,8 @@ use std::sync::Arc;
 use tierlens_embed::compute::resolve;
 use tierlens_embed::message::{LoadSource, PlanRequest, PolicySpec};
 use tierlens_embed::{
-    dataset_info, plan_result, summary, AllowList, EmbedError, ErrorCode, Event, Id, Parsed, Reply,
-    Request, SettingsPatch, SettingsState, PROTOCOL,
+    dataset_info, plan_result, summary, AllowList, EmbedError, ErrorCode, Event, Id, Parsed,
+    PlanResult, Reply, Request, SettingsPatch, SettingsState, PROTOCOL,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -177,7 +177,8 @@ impl Embed {
     /// Sets the page's settings to `new`, remembering them as the host's.
     fn apply(&self, old: &SettingsState, new: SettingsState) {
         write(self.settings, old, &new);
-        *self.host_settings.borrow_mut() = Some(new);
+        // No change, no event to attribute.
+        *self.host_settings.borrow_mut() = (new != *old).then_some(new);
     }
 }
 
@@ -232,18 +233,18 @@ fn on_message(embed: &Rc<Embed>, ev: web_sys::MessageEvent) {
 
 fn handle(embed: &Rc<Embed>, source: web_sys::Window, origin: String, id: Id, request: Request) {
     let kind = request.kind();
-    let reply = |result: Result<serde_json::Value, EmbedError>| match result {
-        Ok(v) => Reply::ok(&id, kind, &v),
-        Err(e) => Reply::err(&id, Some(kind), &e),
-    };
     match request {
-        Request::Status => embed.post(&source, &origin, &reply(Ok(embed.status()))),
+        Request::Status => embed.post(&source, &origin, &Reply::ok(&id, kind, &embed.status())),
         Request::Settings(patch) => {
-            let json = reply(Ok(settings_request(embed, &patch)));
+            let json = Reply::ok(&id, kind, &settings_request(embed, &patch));
             embed.post(&source, &origin, &json);
         }
         Request::Plan(req) => {
-            let json = reply(plan_request(embed, &req));
+            // Serialized straight from the typed result (one serializer in the wasm).
+            let json = match plan_request(embed, &req) {
+                Ok(r) => Reply::ok(&id, kind, &r),
+                Err(e) => Reply::err(&id, Some(kind), &e),
+            };
             embed.post(&source, &origin, &json);
         }
         Request::Load(from) => {
@@ -263,8 +264,7 @@ fn handle(embed: &Rc<Embed>, source: web_sys::Window, origin: String, id: Id, re
             embed.state.load_then(src, move |result| {
                 let out = match result {
                     Ok(ds) => resolve(&ds.snapshot, &PolicySpec::default())
-                        .map(|r| summary(&ds.snapshot, info(&ds), &r))
-                        .and_then(|s| serde_json::to_value(s).map_err(internal)),
+                        .map(|r| summary(&ds.snapshot, info(&ds), &r)),
                     Err(e) => Err(load_error(&e)),
                 };
                 let json = match out {
@@ -277,10 +277,6 @@ fn handle(embed: &Rc<Embed>, source: web_sys::Window, origin: String, id: Id, re
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> EmbedError {
-    EmbedError::new(ErrorCode::Internal, e.to_string())
-}
-
 fn settings_request(embed: &Embed, patch: &SettingsPatch) -> serde_json::Value {
     let old = current(embed.settings);
     let new = old.with_patch(patch);
@@ -288,7 +284,7 @@ fn settings_request(embed: &Embed, patch: &SettingsPatch) -> serde_json::Value {
     json!({ "settings": new })
 }
 
-fn plan_request(embed: &Embed, req: &PlanRequest) -> Result<serde_json::Value, EmbedError> {
+fn plan_request(embed: &Embed, req: &PlanRequest) -> Result<PlanResult, EmbedError> {
     let ds: Arc<Dataset> = embed.state.dataset.get_untracked().ok_or_else(|| {
         EmbedError::new(
             ErrorCode::NoSnapshot,
@@ -303,7 +299,7 @@ fn plan_request(embed: &Embed, req: &PlanRequest) -> Result<serde_json::Value, E
             result.applied = true;
         }
     }
-    serde_json::to_value(result).map_err(internal)
+    Ok(result)
 }
 
 /// The page's settings now (untracked).

@@ -294,7 +294,7 @@ export async function embedTests({ test, base }) {
         // A cookie for 127.0.0.1 (cookies ignore the port): sent only with credentials.
         await page.evaluate(() => { document.cookie = 'tierlens_test=1; path=/'; });
         await page.goto(`${base}?snapshot=${encodeURIComponent(url)}`);
-        await page.waitForSelector('[data-testid="load-panel-status"]');
+        await page.waitForSelector('[data-testid="load-panel-status"]', { state: 'attached' });
         assertEq(seen.length, 1, 'one request');
         assertEq(seen[0], null, 'no cookie by default');
         await page.goto(`${base}?snapshot=${encodeURIComponent(url)}&credentials=include`);

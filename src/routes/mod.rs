@@ -66,15 +66,26 @@ pub fn Dashboard() -> impl IntoView {
             })}
             <Problems />
             <PlanControls />
-            {move || match (view_param.get(), topic.get(), partition.get()) {
-                (Some(Ok(View::Overview)), _, _) | (_, None, _) => view! { <Overview /> }.into_any(),
-                (Some(Ok(View::Partition)), Some(t), Some(p)) => view! {
-                    <div data-testid="partition-view">
-                        <PartitionDetail topic=t partition=p />
-                    </div>
-                }
+            // Each branch tracks only what it shows: a new partition must not re-create the
+            // topic view (its table keeps its scroll position and selection).
+            {move || match view_param.get() {
+                Some(Ok(View::Overview)) => view! { <Overview /> }.into_any(),
+                Some(Ok(View::Partition)) => (move || match (topic.get(), partition.get()) {
+                    (Some(t), Some(p)) => view! {
+                        <div data-testid="partition-view">
+                            <PartitionDetail topic=t partition=p />
+                        </div>
+                    }
+                    .into_any(),
+                    (Some(t), None) => view! { <TopicView topic=t /> }.into_any(),
+                    (None, _) => view! { <Overview /> }.into_any(),
+                })
                 .into_any(),
-                (_, Some(t), _) => view! { <TopicView topic=t /> }.into_any(),
+                _ => (move || match topic.get() {
+                    Some(t) => view! { <TopicView topic=t /> }.into_any(),
+                    None => view! { <Overview /> }.into_any(),
+                })
+                .into_any(),
             }}
         }
         .into_any()

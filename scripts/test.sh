@@ -7,7 +7,7 @@ source scripts/env.sh
 scripts/setup.sh --browser
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-NATIVE=(-p tierlens-core -p tierlens-cli -p tierlens-charts)
+NATIVE=(-p tierlens-core -p tierlens-cli -p tierlens-charts -p tierlens-embed)
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

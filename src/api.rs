@@ -21,8 +21,25 @@ pub struct Dataset {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
+    #[error("{url} is not a URL the browser can fetch: {message}")]
+    BadUrl { url: String, message: String },
     #[error("could not fetch {url}: {message}")]
     Network { url: String, message: String },
+    /// `fetch` rejected a cross-origin request without saying why: the browser hides the cause
+    /// from the page, and it is almost always CORS.
+    #[error(
+        "could not fetch {url}: the browser blocked the request, probably by CORS. The server \
+         at {target_origin} must answer with `Access-Control-Allow-Origin: {page_origin}`{}; or \
+         serve the snapshot from {page_origin}, or download it and load the file",
+        if *credentials { " and `Access-Control-Allow-Credentials: true` (credentials=include is set)" } else { "" }
+    )]
+    Cors {
+        url: String,
+        page_origin: String,
+        target_origin: String,
+        /// The request carried credentials (`credentials=include`).
+        credentials: bool,
+    },
     #[error("fetching {url} failed: HTTP {status} {status_text}")]
     Status {
         url: String,
@@ -80,10 +97,41 @@ fn dataset(origin: String, loaded: Loaded) -> Arc<Dataset> {
     })
 }
 
+/// Whether a snapshot request carries the browser's credentials (cookies, HTTP auth) for the
+/// snapshot's origin: only with `credentials=include` in the page URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Credentials {
+    #[default]
+    Omit,
+    Include,
+}
+
+impl Credentials {
+    /// `include` → [`Credentials::Include`]; anything else omits them.
+    pub fn from_param(value: Option<&str>) -> Credentials {
+        match value {
+            Some("include") => Credentials::Include,
+            _ => Credentials::Omit,
+        }
+    }
+}
+
+/// The origin of the page and of `url` resolved against it.
+fn origins_of(url: &str) -> Result<(String, String), String> {
+    let location = web_sys::window()
+        .map(|w| w.location())
+        .ok_or_else(|| "no window".to_string())?;
+    let page = location.href().map_err(|e| js_message(&e))?;
+    let page_origin = location.origin().map_err(|e| js_message(&e))?;
+    let target = web_sys::Url::new_with_base(url, &page).map_err(|e| js_message(&e))?;
+    Ok((page_origin, target.origin()))
+}
+
 /// Fetches and parses a snapshot (JSON, .json.gz or a formatter dump) from `url`, parsing the
 /// body as it streams in.
 pub async fn fetch_snapshot(
     url: String,
+    credentials: Credentials,
     progress: impl Fn(LoadProgress),
     cancel: Cancel,
 ) -> Result<Arc<Dataset>, ApiError> {
@@ -91,10 +139,32 @@ pub async fn fetch_snapshot(
         url: url.clone(),
         message,
     };
+    let (page_origin, target_origin) = origins_of(&url).map_err(|message| ApiError::BadUrl {
+        url: url.clone(),
+        message,
+    })?;
     let resp = gloo_net::http::Request::get(&url)
+        .credentials(match credentials {
+            Credentials::Omit => web_sys::RequestCredentials::Omit,
+            Credentials::Include => web_sys::RequestCredentials::Include,
+        })
         .send()
         .await
-        .map_err(|e| network(e.to_string()))?;
+        .map_err(|e| match e {
+            // A network failure and a CORS refusal look the same to the page (a TypeError);
+            // only a cross-origin request can be refused by CORS.
+            gloo_net::Error::JsError(js)
+                if js.name == "TypeError" && target_origin != page_origin =>
+            {
+                ApiError::Cors {
+                    url: url.clone(),
+                    page_origin: page_origin.clone(),
+                    target_origin: target_origin.clone(),
+                    credentials: credentials == Credentials::Include,
+                }
+            }
+            other => network(other.to_string()),
+        })?;
     if !resp.ok() {
         return Err(ApiError::Status {
             url: url.clone(),
@@ -142,7 +212,12 @@ pub async fn read_file(
 
 /// Parses text pasted into the page.
 pub fn parse_pasted(text: &str) -> Result<Arc<Dataset>, ApiError> {
-    let origin = "pasted text".to_string();
+    parse_text("pasted text".to_string(), text)
+}
+
+/// Parses snapshot JSON or formatter dump text that came from `origin` (pasted, or pushed by
+/// a host page).
+pub fn parse_text(origin: String, text: &str) -> Result<Arc<Dataset>, ApiError> {
     match load(text.as_bytes()) {
         Ok(loaded) => Ok(dataset(origin, loaded)),
         Err(source) => Err(ApiError::Load { origin, source }),

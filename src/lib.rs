@@ -5,12 +5,14 @@
 //! - [`routes`]: one view per file (overview, topic drill-down, what-if).
 //! - [`components`]: small shared pieces (load panel, status banner, numbers).
 //! - [`charts`]: the ECharts component; options come from the pure `tierlens-charts` crate.
+//! - [`embed`]: the postMessage API for host pages (protocol in `tierlens-embed`).
 
 pub mod api;
 pub mod charts;
 pub mod components;
 pub mod derived;
 pub mod download;
+pub mod embed;
 pub mod perf;
 pub mod routes;
 pub mod state;
@@ -20,7 +22,7 @@ use leptos_router::components::Router;
 
 use components::{LoadPanel, StatusBanner};
 use derived::Derived;
-use state::{query, AppState, Settings, Source, DEMO_SNAPSHOT};
+use state::{apply_theme, embed_mode, query, AppState, Settings, Source, DEMO_SNAPSHOT};
 
 /// The whole app. There is no path routing: the bundle may be served under any path (admin
 /// portals, iframes), so the view is chosen by the URL query alone.
@@ -40,6 +42,17 @@ fn Shell() -> impl IntoView {
     let settings = Settings::from_url();
     provide_context(settings);
     provide_context(Derived::new(state, settings));
+    // `embed=1`: inside a host page's iframe, without the header and the load panel.
+    let embedded = embed_mode();
+    if embedded {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.class_list().add_1("embed");
+        }
+    }
+    embed::install(state, settings);
 
     // `?snapshot=` names the snapshot URL; without it the bundled demo is shown.
     let (snapshot_url, _) = query::<String>("snapshot");
@@ -57,7 +70,9 @@ fn Shell() -> impl IntoView {
         }
     });
 
-    view! {
+    let header =
+        move || {
+            (!embedded).then(|| view! {
         <header class="topbar">
             <h1>
                 <span class="logo" aria-hidden="true">"◧"</span>
@@ -81,10 +96,19 @@ fn Shell() -> impl IntoView {
                     })
             }}
         </header>
+        })
+        };
+
+    view! {
+        {header}
         <main>
             <StatusBanner />
-            <routes::Dashboard />
-            <LoadPanel />
+            // Charts take their palette when drawn: a new theme redraws the views.
+            {move || {
+                apply_theme(settings.theme.0.get().as_deref());
+                view! { <routes::Dashboard /> }
+            }}
+            {(!embedded).then(|| view! { <LoadPanel /> })}
         </main>
     }
 }

@@ -1,7 +1,7 @@
 //! Shared app state: the loaded dataset, the load status, and the URL query that holds every
 //! setting a user makes (so a link reproduces the view).
 
-use crate::api::{self, ApiError, Cancel, Dataset, LoadProgress};
+use crate::api::{self, ApiError, Cancel, Credentials, Dataset, LoadProgress};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::query_signal_with_options;
@@ -25,6 +25,12 @@ pub enum Source {
     Url(String),
     File(web_sys::File),
     Paste(String),
+    /// Snapshot JSON or formatter dump text from elsewhere (a host page's message), with the
+    /// name to show for it.
+    Text {
+        origin: String,
+        text: String,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -35,6 +41,8 @@ pub struct AppState {
     pub progress: RwSignal<Option<LoadProgress>>,
     /// Stops the load in flight.
     cancel: StoredValue<Option<Cancel>>,
+    /// Whether snapshot URLs are fetched with credentials (`credentials=include`).
+    pub credentials: Credentials,
 }
 
 impl AppState {
@@ -44,6 +52,7 @@ impl AppState {
             status: RwSignal::new(LoadStatus::Idle),
             progress: RwSignal::new(None),
             cancel: StoredValue::new(None),
+            credentials: Credentials::from_param(url_param("credentials").as_deref()),
         }
     }
 
@@ -57,40 +66,55 @@ impl AppState {
     /// Loads a snapshot. On failure the current dataset (and every setting in the URL) stays;
     /// only the status shows the error.
     pub fn load(self, source: Source) {
+        self.load_then(source, |_| {});
+    }
+
+    /// [`AppState::load`], then `done` with the outcome once the page shows it (or the error).
+    /// A load replaced by a newer one before it finished ends in [`ApiError::Cancelled`].
+    pub fn load_then(
+        self,
+        source: Source,
+        done: impl FnOnce(Result<Arc<Dataset>, ApiError>) + 'static,
+    ) {
         let label = match &source {
             Source::Url(u) => u.clone(),
             Source::File(f) => f.name(),
             Source::Paste(_) => "pasted text".to_string(),
+            Source::Text { origin, .. } => origin.clone(),
         };
+        let credentials = self.credentials;
         // A new load replaces one still in flight.
         self.cancel_load();
         let cancel = Cancel::default();
         let mine = cancel.clone();
         self.cancel.set_value(Some(cancel.clone()));
-        self.status.set(LoadStatus::Loading(label));
+        self.status.set(LoadStatus::Loading(label.clone()));
         self.progress.set(None);
         let progress = move |p| self.progress.set(Some(p));
         spawn_local(async move {
             let result = match source {
-                Source::Url(url) => api::fetch_snapshot(url, progress, cancel).await,
+                Source::Url(url) => api::fetch_snapshot(url, credentials, progress, cancel).await,
                 Source::File(file) => api::read_file(file, progress, cancel).await,
                 Source::Paste(text) => api::parse_pasted(&text),
+                Source::Text { origin, text } => api::parse_text(origin, &text),
             };
-            // A load superseded by a newer one says nothing.
+            // A load superseded by a newer one says nothing on the page.
             if !self
                 .cancel
                 .with_value(|c| c.as_ref().is_some_and(|c| c.same(&mine)))
             {
+                done(Err(ApiError::Cancelled { origin: label }));
                 return;
             }
             self.progress.set(None);
-            match result {
+            match &result {
                 Ok(ds) => {
-                    self.dataset.set(Some(ds));
+                    self.dataset.set(Some(ds.clone()));
                     self.status.set(LoadStatus::Idle);
                 }
-                Err(e) => self.status.set(LoadStatus::Failed(e)),
+                Err(e) => self.status.set(LoadStatus::Failed(e.clone())),
             }
+            done(result);
         });
     }
 }
@@ -122,7 +146,8 @@ where
 /// Every user setting, each one URL query parameter (the names are a public contract for
 /// links and embedding: `topic`, `partition`, `retention.ms`, `retention.bytes`,
 /// `local.retention.ms`, `local.retention.bytes`, `now`, `kafka.version`, plus the view-only
-/// `axis` and `utc`).
+/// `axis`, `utc`, `view` and `theme`). The README lists them with the read-only parameters
+/// (`snapshot`, `embed`, `allowOrigin`, `credentials`).
 #[derive(Clone, Copy)]
 pub struct Settings {
     pub topic: (Memo<Option<String>>, SignalSetter<Option<String>>),
@@ -137,6 +162,11 @@ pub struct Settings {
     pub axis: (Memo<Option<String>>, SignalSetter<Option<String>>),
     /// `1`: dates in UTC instead of the browser's time zone.
     pub utc: (Memo<Option<u8>>, SignalSetter<Option<u8>>),
+    /// `overview`, `topic`, `partition` or `forecast` (see [`tierlens_embed::View`]); without
+    /// it the view follows `topic` / `partition`. Kept as text so an unknown value can be named.
+    pub view: (Memo<Option<String>>, SignalSetter<Option<String>>),
+    /// `light`, `dark` or `auto` (the browser's preference, the default).
+    pub theme: (Memo<Option<String>>, SignalSetter<Option<String>>),
 }
 
 impl Settings {
@@ -152,6 +182,8 @@ impl Settings {
             kafka_version: query("kafka.version"),
             axis: query("axis"),
             utc: query("utc"),
+            view: query("view"),
+            theme: query("theme"),
         }
     }
 
@@ -177,11 +209,65 @@ impl Settings {
 
 use tierlens_core::ConfigKey;
 
-/// Whether the user prefers a dark colour scheme (charts pick their palette from it; the page
-/// itself follows `prefers-color-scheme` in CSS).
+/// Whether the page is dark (charts pick their palette from it): `theme=dark` / `theme=light`
+/// as applied to `<html data-theme>` by [`apply_theme`], else the browser's
+/// `prefers-color-scheme` (which the CSS follows too).
 pub fn prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .map(|m| m.matches())
-        .unwrap_or(false)
+    let window = web_sys::window();
+    let forced = window
+        .as_ref()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("data-theme"));
+    match forced.as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => window
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .map(|m| m.matches())
+            .unwrap_or(false),
+    }
+}
+
+/// Sets `<html data-theme>` from the `theme` setting (`auto` or anything unknown removes it,
+/// so the CSS follows the browser).
+pub fn apply_theme(theme: Option<&str>) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme {
+        Some(t @ ("light" | "dark")) => root.set_attribute("data-theme", t),
+        _ => root.remove_attribute("data-theme"),
+    };
+}
+
+/// The page URL's query parameters (read once; for the parameters that are not settings).
+fn url_params() -> Option<web_sys::UrlSearchParams> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()
+}
+
+/// The first value of a page URL query parameter.
+pub fn url_param(name: &str) -> Option<String> {
+    url_params()?.get(name)
+}
+
+/// Every value of a repeatable page URL query parameter (`allowOrigin=a&allowOrigin=b`).
+pub fn url_param_all(name: &str) -> Vec<String> {
+    url_params()
+        .map(|p| {
+            p.get_all(name)
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `embed=1` (or `true`): the page runs inside a host page's iframe, without its own chrome.
+pub fn embed_mode() -> bool {
+    matches!(url_param("embed").as_deref(), Some("1" | "true"))
 }

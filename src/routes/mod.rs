@@ -1,6 +1,7 @@
 //! One view per file. [`Dashboard`] picks the view from the URL query: no `topic` is the
 //! cluster overview, `topic=T` the topic drill-down with its what-if, `partition=N` adds that
-//! partition's segment timeline.
+//! partition's segment timeline. `view=` (for embedding) names one: `overview`, `topic`,
+//! `partition` (the timeline alone) or `forecast` (not built yet: a panel says so).
 mod controls;
 mod overview;
 mod partition;
@@ -11,6 +12,7 @@ use crate::components::Problems;
 use crate::derived::Derived;
 use crate::state::Settings;
 use leptos::prelude::*;
+use tierlens_embed::View;
 
 pub use controls::PlanControls;
 pub use overview::Overview;
@@ -30,18 +32,78 @@ pub fn Dashboard() -> impl IntoView {
             .snapshot
             .with(|s| s.as_ref().and_then(|s| s.topic(&t)).map(|_| t))
     });
+    // The selected partition, when `topic` has it.
+    let partition = Memo::new(move |_| {
+        let t = topic.get()?;
+        let p = settings.partition.0.get()?;
+        derived.snapshot.with(|s| {
+            s.as_ref()?
+                .topic(&t)?
+                .partitions
+                .iter()
+                .any(|x| x.partition == p)
+                .then_some(p)
+        })
+    });
+    let view_param = Memo::new(move |_| settings.view.0.get().map(|v| v.parse::<View>()));
     move || {
+        let chosen = view_param.get();
+        if chosen == Some(Ok(View::Forecast)) {
+            return view! { <ForecastUnavailable /> }.into_any();
+        }
         if !loaded.get() {
             return view! { <p class="muted">"No snapshot loaded yet."</p> }.into_any();
         }
+        let unknown = match &chosen {
+            Some(Err(v)) => Some(v.clone()),
+            _ => None,
+        };
         view! {
+            {unknown.map(|v| view! {
+                <p class="banner" data-testid="unknown-view">
+                    {format!("There is no view {v:?} (the views are overview, topic, partition and forecast); showing the default.")}
+                </p>
+            })}
             <Problems />
             <PlanControls />
-            {move || match topic.get() {
-                Some(t) => view! { <TopicView topic=t /> }.into_any(),
-                None => view! { <Overview /> }.into_any(),
+            // Each branch tracks only what it shows: a new partition must not re-create the
+            // topic view (its table keeps its scroll position and selection).
+            {move || match view_param.get() {
+                Some(Ok(View::Overview)) => view! { <Overview /> }.into_any(),
+                Some(Ok(View::Partition)) => (move || match (topic.get(), partition.get()) {
+                    (Some(t), Some(p)) => view! {
+                        <div data-testid="partition-view">
+                            <PartitionDetail topic=t partition=p />
+                        </div>
+                    }
+                    .into_any(),
+                    (Some(t), None) => view! { <TopicView topic=t /> }.into_any(),
+                    (None, _) => view! { <Overview /> }.into_any(),
+                })
+                .into_any(),
+                _ => (move || match topic.get() {
+                    Some(t) => view! { <TopicView topic=t /> }.into_any(),
+                    None => view! { <Overview /> }.into_any(),
+                })
+                .into_any(),
             }}
         }
         .into_any()
+    }
+}
+
+/// `view=forecast`: the forecast is not built yet; say so instead of failing.
+#[component]
+fn ForecastUnavailable() -> impl IntoView {
+    view! {
+        <section class="panel forecast-unavailable" data-testid="forecast-unavailable" role="status">
+            <h2>"Forecast: not available yet"</h2>
+            <p>
+                "Forecasting remote log size and retention over time is planned but not part of this \
+                 version of tierlens. The other views are "
+                <code>"view=overview"</code> ", " <code>"view=topic"</code> " and "
+                <code>"view=partition"</code> "."
+            </p>
+        </section>
     }
 }

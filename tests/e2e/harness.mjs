@@ -1,9 +1,14 @@
 // A tiny end-to-end harness: a static server over dist/, Debian's Chromium driven by
-// playwright-core (never a downloaded browser), and fail-on-any-page-error.
+// playwright-core (never a downloaded browser), and fail-on-any-page-error. Every response
+// carries the Content-Security-Policy the bundle must run under, and any violation of it
+// fails the test.
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+
+/** The policy tierlens is served with in the tests (README, "Content-Security-Policy"). */
+export const CSP = "script-src 'self' 'wasm-unsafe-eval'";
 
 const MIME = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
@@ -31,9 +36,12 @@ function trickle(res, file, delayMs) {
 /** Serves `root` under `prefix` (a sub-path proves the bundle works from any path). `mounts`
  *  maps sub-paths of `prefix` to other folders, e.g. `{ 'scale/': 'target/e2e' }` serves
  *  `target/e2e/x.json` as `${prefix}scale/x.json` (generated test data next to the bundle).
- *  Files under `${prefix}slow/` are the files of `root` sent slowly (see `trickle`). */
+ *  Files under `${prefix}slow/` are the files of `root` sent slowly (see `trickle`).
+ *  Every response has the `CSP` header and no CORS headers. Call it twice for two origins
+ *  (each server listens on its own loopback port). */
 export function serve(root, prefix = '/', mounts = {}) {
   const server = http.createServer((req, res) => {
+    res.setHeader('content-security-policy', CSP);
     const url = new URL(req.url, 'http://x');
     if (!url.pathname.startsWith(prefix)) { res.writeHead(404); return res.end('not found'); }
     if (url.pathname.startsWith(`${prefix}slow/`)) {
@@ -72,9 +80,17 @@ export async function launch(attempts = 3) {
   }
 }
 
-/** A page that records console errors and uncaught exceptions (a wasm panic is one). */
+/** A page that records console errors, uncaught exceptions (a wasm panic is one) and
+ *  Content-Security-Policy violations, in every frame. */
 export async function newPage(browser, opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
+  // Runs in every frame before the page's own scripts (injected by the browser, so the
+  // page's CSP does not apply to it).
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline code'} in ${e.documentURI}`);
+    });
+  });
   const page = await context.newPage();
   page.errorsSeen = [];
   page.allowedErrors = [];
@@ -83,8 +99,12 @@ export async function newPage(browser, opts = {}) {
   return page;
 }
 
+/** A CSP violation, as reported by the listener above or by Chromium itself. */
+export const CSP_ERROR = /CSP violation|Content Security Policy/i;
+
 export function assertNoErrors(page, label) {
-  const bad = page.errorsSeen.filter((e) => !page.allowedErrors.some((re) => re.test(e)));
+  // A CSP violation always fails, whatever else a test allows.
+  const bad = page.errorsSeen.filter((e) => CSP_ERROR.test(e) || !page.allowedErrors.some((re) => re.test(e)));
   if (bad.length) throw new Error(`${label}: page errors:\n  ${bad.join('\n  ')}`);
 }
 

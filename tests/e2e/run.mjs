@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { serve, launch, newPage, assertNoErrors, assertEq, assert } from './harness.mjs';
 import { hostileTests } from './hostile.mjs';
+import { embedTests } from './embed.mjs';
 
 const PREFIX = '/portal/tierlens/'; // served under a sub-path, as in an admin portal
 const DEMO = 'public/demo-snapshot.json';
@@ -413,6 +414,7 @@ await test('200,000 segments in one partition: one range per pixel, zoom re-quer
   await scroller(page, 'segments-table').evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await table.locator('tr[aria-rowindex="200001"]').waitFor();
 });
+await embedTests({ test, base });
 
 await browser.close();
 server.close();

@@ -69,6 +69,12 @@ pub const MAX_HORIZON_MS: i64 = 730 * DAY_MS;
 pub const MAX_BYTES_PER_SEC: f64 = 1e11;
 /// At most this many steps when the step is chosen automatically.
 pub const MAX_AUTO_STEPS: i64 = 730;
+/// An automatic step also keeps partitions × steps under about this (each partition-step of
+/// each policy costs ~50–100 ns): a 10,000-partition cluster gets weekly points over two
+/// years, the demo daily ones.
+pub const AUTO_PARTITION_STEPS: i64 = 1_100_000;
+/// Never fewer automatic steps than this (weekly over a year).
+pub const MIN_AUTO_STEPS: i64 = 52;
 
 /// A user's override of a topic's ingest rate.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
@@ -90,8 +96,8 @@ pub struct ForecastOptions {
     pub now_ms: i64,
     /// How far it goes; clamped to [`MIN_HORIZON_MS`]..=[`MAX_HORIZON_MS`].
     pub horizon_ms: i64,
-    /// Time between two points; `None`: one day, longer when the horizon would need more than
-    /// [`MAX_AUTO_STEPS`] steps. At least one minute.
+    /// Time between two points; `None`: chosen by [`ForecastOptions::effective_step_ms`]
+    /// (one day, longer for long horizons or large clusters). At least one minute.
     pub step_ms: Option<i64>,
     /// `segment.ms` of every topic not in `topic_segment_ms` (the snapshot does not carry it).
     pub segment_ms: i64,
@@ -118,16 +124,19 @@ impl ForecastOptions {
         self.horizon_ms.clamp(MIN_HORIZON_MS, MAX_HORIZON_MS)
     }
 
-    /// The step after defaults and clamping.
-    pub fn effective_step_ms(&self) -> i64 {
+    /// The step after defaults and clamping, for a snapshot of `partitions` partitions. The
+    /// automatic step is a whole number of days, at least one, with at most
+    /// [`MAX_AUTO_STEPS`] steps and at most [`AUTO_PARTITION_STEPS`] / `partitions` (but never
+    /// fewer than [`MIN_AUTO_STEPS`]).
+    pub fn effective_step_ms(&self, partitions: usize) -> i64 {
         let h = self.effective_horizon_ms();
         match self.step_ms {
             Some(s) => s.clamp(60_000, h),
             None => {
-                let per_step = (h + MAX_AUTO_STEPS - 1) / MAX_AUTO_STEPS;
-                // Whole hours, at least a day.
-                let hour = 3_600_000;
-                ((per_step + hour - 1) / hour * hour).max(DAY_MS).min(h)
+                let by_size = AUTO_PARTITION_STEPS / (partitions.max(1) as i64);
+                let steps = by_size.clamp(MIN_AUTO_STEPS, MAX_AUTO_STEPS);
+                let per_step = (h + steps - 1) / steps;
+                ((per_step + DAY_MS - 1) / DAY_MS * DAY_MS).min(h)
             }
         }
     }

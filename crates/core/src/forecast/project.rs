@@ -28,10 +28,12 @@ use super::{
     MAX_BYTES_PER_SEC, MONTH_MS,
 };
 use crate::lineage::epochs_within_lineage;
-use crate::model::{filter_empty_epochs, Partition, SegmentState, Snapshot, TopicConfig};
+use crate::model::{
+    filter_empty_epochs, Partition, SegmentRef, SegmentState, Snapshot, TopicConfig,
+};
 use crate::profile::Rules;
 use crate::retention::local::{effective_local_limits, local_copied_segments};
-use crate::retention::{presumed_in_flight, time_data, Policy};
+use crate::retention::{time_data, Policy};
 use crate::units::{format_bytes, format_duration_ms};
 use std::collections::{HashMap, VecDeque};
 
@@ -46,6 +48,16 @@ const F_GEN: u8 = 4;
 const F_VALID: u8 = 8;
 /// The upload presumed in flight at `now` (finishes after the first run).
 const F_UPLOADING: u8 = 16;
+
+/// `round(x)` for `x >= 0` without a libm call (ties go up; inputs here are byte counts).
+#[inline(always)]
+fn round_pos(x: f64) -> i64 {
+    if x > 0.0 {
+        (x + 0.5) as i64
+    } else {
+        0
+    }
+}
 
 /// `n` segments of `size` bytes whose newest records are at `t0 + m · period` (ms relative to
 /// `now`, rounded), `m = 0..n`, at log positions `seq0..seq0 + n`.
@@ -75,12 +87,12 @@ impl Item {
         }
         let q = (x_half - self.t0) / self.period;
         if q > 0.0 {
-            let c = q.ceil();
-            if c >= self.n as f64 {
-                self.n
-            } else {
-                c as u64
+            if q >= self.n as f64 {
+                return self.n;
             }
+            // ceil(q) without a libm call.
+            let c = q as u64;
+            (c + u64::from((c as f64) < q)).min(self.n)
         } else {
             0
         }
@@ -127,8 +139,9 @@ fn rel(ts: i64, now: i64) -> f64 {
 }
 
 fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> Start {
-    let segs = &p.segments;
-    let n = segs.len();
+    // Every row read once (a row read gathers ten columns).
+    let rows: Vec<SegmentRef<'_>> = p.segments.iter().collect();
+    let n = rows.len();
     let (lineage_raw, _) = p.lineage();
     let lineage = filter_empty_epochs(&lineage_raw);
     let leo = p.log_end_offset_or_inferred();
@@ -138,18 +151,27 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
         next_seq: n as i64,
         ..Start::default()
     };
-    let listed = |i: usize| segs.at(i).state != SegmentState::DeleteSegmentFinished;
+    let listed = |i: usize| rows[i].state != SegmentState::DeleteSegmentFinished;
 
     // Log positions: rank by start offset.
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by_key(|&i| (segs.at(i as usize).start_offset, i));
     let mut rank = vec![0i64; n];
-    for (r, &i) in order.iter().enumerate() {
-        rank[i as usize] = r as i64;
+    if rows
+        .windows(2)
+        .all(|w| w[0].start_offset <= w[1].start_offset)
+    {
+        for (i, r) in rank.iter_mut().enumerate() {
+            *r = i as i64;
+        }
+    } else {
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_by_key(|&i| (rows[i as usize].start_offset, i));
+        for (r, &i) in order.iter().enumerate() {
+            rank[i as usize] = r as i64;
+        }
     }
 
     let mut newest = i64::MIN;
-    for s in segs
+    for s in rows
         .iter()
         .filter(|s| s.state != SegmentState::DeleteSegmentFinished)
     {
@@ -167,7 +189,7 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
 
     // The walk order (as the plan's index builds it).
     keys.clear();
-    for (i, s) in segs.iter().enumerate() {
+    for (i, s) in rows.iter().enumerate() {
         if !listed(i) {
             continue;
         }
@@ -180,13 +202,15 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
             keys.push(((r as u64) << 32) | i as u64);
         }
     }
-    keys.sort_unstable();
-    let in_flight = presumed_in_flight(p);
+    if !keys.is_sorted() {
+        keys.sort_unstable();
+    }
+    let in_flight = in_flight_rows(&rows);
     let first_epoch = lineage.first().map(|&(e, _)| e);
     let mut walk_metric = 0i64;
     for &k in keys.iter() {
         let i = (k & 0xffff_ffff) as usize;
-        let s = segs.at(i);
+        let s = &rows[i];
         let valid = epochs_within_lineage(
             s.segment_leader_epochs,
             s.end_offset,
@@ -240,7 +264,7 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
 
     // Unreferenced epochs: deleted by the run at `now`.
     if let Some(&(e0, _)) = lineage_raw.first() {
-        for (i, s) in segs.iter().enumerate() {
+        for (i, s) in rows.iter().enumerate() {
             if listed(i)
                 && !s.segment_leader_epochs.is_empty()
                 && s.segment_leader_epochs.iter().all(|&(e, _)| e < e0)
@@ -268,14 +292,14 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
             let c = local_copied_segments(p, llso);
             let copied: i64 = c
                 .iter()
-                .fold(0i64, |a, &i| a.saturating_add(segs.at(i).size_bytes));
+                .fold(0i64, |a, &i| a.saturating_add(rows[i].size_bytes));
             (c, size.saturating_sub(copied).max(0))
         }
         _ => (local_copied_segments(p, i64::MIN), st.only_local),
     };
     st.local_tail = tail;
     for i in copies {
-        let s = segs.at(i);
+        let s = &rows[i];
         st.local.push(Item {
             t0: rel(s.max_timestamp_ms, now),
             period: 0.0,
@@ -287,6 +311,23 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
         });
     }
     st
+}
+
+/// [`crate::retention::presumed_in_flight`] over rows already read.
+fn in_flight_rows(rows: &[SegmentRef<'_>]) -> Vec<bool> {
+    let max_start = rows.iter().map(|s| s.start_offset).max();
+    let finished_at_max = rows
+        .iter()
+        .any(|s| Some(s.start_offset) == max_start && s.state == SegmentState::CopySegmentFinished);
+    rows.iter()
+        .map(|s| {
+            s.state == SegmentState::CopySegmentStarted
+                && match s.copy_in_progress {
+                    Some(b) => b,
+                    None => Some(s.start_offset) == max_start && !finished_at_max,
+                }
+        })
+        .collect()
 }
 
 /// One topic's inputs under one policy, per step.
@@ -425,7 +466,7 @@ fn push_merged(q: &mut VecDeque<Item>, it: Item) {
 
 impl Sim<'_> {
     fn push_gen(&mut self, t0: f64, period: f64, size: f64, n: u64) {
-        let size = size.round().max(0.0) as i64;
+        let size = round_pos(size);
         let it = Item {
             t0,
             period,
@@ -460,7 +501,7 @@ impl Sim<'_> {
         let (p, size) = self.roll.regular(r);
         let size0 = self.active + r * (roll - t);
         self.push_gen(roll, p, size0, 1);
-        let k = ((t1 - roll) / p).floor();
+        let k = (t1 - roll) / p;
         let k = if k >= 1.0 { k.min(1e15) as u64 } else { 0 };
         if k > 0 {
             self.push_gen(roll + p, p, size, k);
@@ -498,7 +539,7 @@ impl Sim<'_> {
         let only_local = if k == 0 {
             self.st.only_local
         } else {
-            self.active.round() as i64
+            round_pos(self.active)
         };
         let total = self.counted.saturating_add(only_local);
         let breach = rb >= 0 && total > rb;
@@ -692,7 +733,7 @@ fn simulate(
         let tail = if k == 0 {
             st.local_tail
         } else {
-            sim.active.round() as i64
+            round_pos(sim.active)
         };
         sim.run_local(k, tail);
         out.remote_bytes[k] = out.remote_bytes[k].saturating_add(sim.metric);
@@ -868,7 +909,7 @@ pub fn forecast(
 ) -> Forecast {
     let now = options.now_ms;
     let horizon = options.effective_horizon_ms();
-    let step = options.effective_step_ms();
+    let step = options.effective_step_ms(snapshot.partition_count());
     let mut times_ms = Vec::new();
     let mut t = 0i64;
     loop {
@@ -1127,9 +1168,8 @@ fn global_assumptions(o: &ForecastOptions, step: i64) -> Vec<Assumption> {
     ];
     if o.step_ms.is_none() && step > DAY_MS {
         v.push(all(format!(
-            "one point every {} (at most {} points)",
-            format_duration_ms(step),
-            super::MAX_AUTO_STEPS
+            "one point every {} (long horizon or many partitions; set a step for more)",
+            format_duration_ms(step)
         )));
     }
     v

@@ -10,11 +10,14 @@
 //! - [`model`]: `Snapshot`, `Topic`, `Partition`, `Segment`, `SegmentState`, `TopicConfig`.
 //! - [`ingest`]: the snapshot JSON contract and Kafka's formatter / dump-log text, with typed
 //!   errors and per-line problems.
+//! - [`forecast`]: capacity planning: ingest rates, the projection of both policies forward in
+//!   time, steady states and cost.
 
 pub mod demo;
 pub mod explain;
 pub mod export;
 pub mod findings;
+pub mod forecast;
 pub mod ingest;
 pub mod lineage;
 pub mod model;

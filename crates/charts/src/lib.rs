@@ -32,6 +32,7 @@
 //! [`tierlens_core::units::format_timestamp_utc`].
 
 mod bars;
+mod forecast;
 mod timeline;
 
 pub use bars::{
@@ -39,6 +40,7 @@ pub use bars::{
     TO_FREE,
 };
 pub use charming::Chart;
+pub use forecast::{forecast_lines, ForecastLine, FORECAST_SERIES_COUNT};
 pub use timeline::{
     category_of, segment_timeline, timeline, timeline_with, Timeline, TimelineAxis, TimelineBar,
     TimelineLayout, TimelineMarks, TimelineSegment, TimelineSource, TimelineWindow, DEFAULT_PIXELS,

@@ -1,8 +1,10 @@
 //! What a user takes away from a what-if: the `kafka-configs.sh` command that applies it and
-//! the plan as CSV.
+//! the plan and the forecast as CSV.
 
+use crate::forecast::{Forecast, PolicyProjection};
 use crate::model::{ConfigKey, Snapshot};
 use crate::retention::Plan;
+use crate::units::format_timestamp_utc;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -48,6 +50,42 @@ fn csv_field(s: &str) -> String {
     } else {
         s
     }
+}
+
+/// The forecast's series as CSV, one row per time and policy: the cluster's (`topic` empty)
+/// and each topic's, or only `topic`'s when given. Bytes are exact; deleted bytes are those
+/// deleted since the previous row.
+pub fn forecast_csv(forecast: &Forecast, topic: Option<&str>) -> String {
+    let mut out = String::from(
+        "topic,policy,time_utc,time_ms,remote_bytes,local_bytes,segments,deleted_bytes\n",
+    );
+    let mut rows = |name: &str, which: &str, p: &PolicyProjection| {
+        let s = &p.series;
+        for (i, &t) in forecast.times_ms.iter().enumerate() {
+            let at = |v: &Vec<i64>| v.get(i).copied().unwrap_or(0);
+            out.push_str(&format!(
+                "{},{which},{},{t},{},{},{},{}\n",
+                csv_field(name),
+                format_timestamp_utc(t),
+                at(&s.remote_bytes),
+                at(&s.local_bytes),
+                at(&s.segments),
+                at(&s.deleted_bytes),
+            ));
+        }
+    };
+    if topic.is_none() {
+        rows("", "current", &forecast.cluster_current);
+        rows("", "proposed", &forecast.cluster_proposed);
+    }
+    for t in &forecast.topics {
+        if topic.is_some_and(|name| name != t.topic) {
+            continue;
+        }
+        rows(&t.topic, "current", &t.current);
+        rows(&t.topic, "proposed", &t.proposed);
+    }
+    out
 }
 
 /// The deletions of `plan` (only `topic`'s when given), one row per deleted segment. Every row
@@ -143,5 +181,43 @@ mod tests {
         let tail = format!(",{},{}", plan.profile.label(), plan.now_ms);
         assert!(csv.lines().skip(1).all(|l| l.ends_with(&tail)), "{csv}");
         assert!(csv.lines().all(|l| l.split(',').count() == 11));
+    }
+
+    #[test]
+    fn forecast_csv_has_a_row_per_time_and_policy() {
+        use crate::forecast::{estimate_rates, forecast, ForecastOptions};
+        use crate::retention::Policy;
+        let snap = crate::demo::demo_snapshot();
+        let policy = Policy::default();
+        let now = snap.captured_at_ms;
+        let f = forecast(
+            &snap,
+            &policy,
+            &policy,
+            &estimate_rates(&snap),
+            &ForecastOptions::new(now, 7 * 86_400_000),
+        );
+        let topic = f.topics[0].topic.clone();
+        let csv = forecast_csv(&f, Some(&topic));
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 1 + 2 * f.times_ms.len());
+        assert!(lines[1].starts_with(&format!("{topic},current,")));
+        let last = lines.last().unwrap().split(',').collect::<Vec<_>>();
+        assert_eq!(last[1], "proposed");
+        assert_eq!(
+            last[4],
+            f.topics[0]
+                .proposed
+                .series
+                .remote_bytes
+                .last()
+                .unwrap()
+                .to_string()
+        );
+        let all = forecast_csv(&f, None);
+        assert_eq!(
+            all.lines().count(),
+            1 + 2 * f.times_ms.len() * (1 + f.topics.len())
+        );
     }
 }

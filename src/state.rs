@@ -167,6 +167,15 @@ pub struct Settings {
     pub view: (Memo<Option<String>>, SignalSetter<Option<String>>),
     /// `light`, `dark` or `auto` (the browser's preference, the default).
     pub theme: (Memo<Option<String>>, SignalSetter<Option<String>>),
+    /// The forecast's horizon, a duration (`90d`, the default; 7d … 2y).
+    pub horizon: (Memo<Option<String>>, SignalSetter<Option<String>>),
+    /// Prices in USD per GB-month for the forecast's cost (defaults are assumptions).
+    pub price_remote: (Memo<Option<f64>>, SignalSetter<Option<f64>>),
+    pub price_local: (Memo<Option<f64>>, SignalSetter<Option<f64>>),
+    /// The selected topic's ingest growth in % a month, and its ingest rate in MB/s (instead
+    /// of the rate estimated from the snapshot).
+    pub growth: (Memo<Option<f64>>, SignalSetter<Option<f64>>),
+    pub rate: (Memo<Option<f64>>, SignalSetter<Option<f64>>),
 }
 
 impl Settings {
@@ -184,6 +193,11 @@ impl Settings {
             utc: query("utc"),
             view: query("view"),
             theme: query("theme"),
+            horizon: query("horizon"),
+            price_remote: query("price.remote"),
+            price_local: query("price.local"),
+            growth: query("growth"),
+            rate: query("rate"),
         }
     }
 
@@ -201,6 +215,8 @@ impl Settings {
     pub fn select_topic(&self, topic: Option<String>) {
         self.topic.1.set(topic);
         self.partition.1.set(None);
+        self.growth.1.set(None);
+        self.rate.1.set(None);
         for key in ConfigKey::ALL {
             self.config(key).1.set(None);
         }

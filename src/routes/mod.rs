@@ -1,8 +1,9 @@
 //! One view per file. [`Dashboard`] picks the view from the URL query: no `topic` is the
 //! cluster overview, `topic=T` the topic drill-down with its what-if, `partition=N` adds that
 //! partition's segment timeline. `view=` (for embedding) names one: `overview`, `topic`,
-//! `partition` (the timeline alone) or `forecast` (not built yet: a panel says so).
+//! `partition` (the timeline alone) or `forecast` (size and cost forward in time).
 mod controls;
+mod forecast;
 mod overview;
 mod partition;
 mod topic;
@@ -15,6 +16,7 @@ use leptos::prelude::*;
 use tierlens_embed::View;
 
 pub use controls::PlanControls;
+pub use forecast::ForecastView;
 pub use overview::Overview;
 pub use partition::PartitionDetail;
 pub use topic::TopicView;
@@ -48,9 +50,6 @@ pub fn Dashboard() -> impl IntoView {
     let view_param = Memo::new(move |_| settings.view.0.get().map(|v| v.parse::<View>()));
     move || {
         let chosen = view_param.get();
-        if chosen == Some(Ok(View::Forecast)) {
-            return view! { <ForecastUnavailable /> }.into_any();
-        }
         if !loaded.get() {
             return view! { <p class="muted">"No snapshot loaded yet."</p> }.into_any();
         }
@@ -65,11 +64,18 @@ pub fn Dashboard() -> impl IntoView {
                 </p>
             })}
             <Problems />
+            <nav class="views" aria-label="Views">
+                <button aria-pressed=move || (view_param.get() != Some(Ok(View::Forecast))).to_string()
+                    on:click=move |_| settings.view.1.set(None)>"Now: sizes and the next expiration run"</button>
+                <button data-testid="view-forecast" aria-pressed=move || (view_param.get() == Some(Ok(View::Forecast))).to_string()
+                    on:click=move |_| settings.view.1.set(Some("forecast".into()))>"Forecast: size and cost over time"</button>
+            </nav>
             <PlanControls />
             // Each branch tracks only what it shows: a new partition must not re-create the
             // topic view (its table keeps its scroll position and selection).
             {move || match view_param.get() {
                 Some(Ok(View::Overview)) => view! { <Overview /> }.into_any(),
+                Some(Ok(View::Forecast)) => view! { <ForecastView /> }.into_any(),
                 Some(Ok(View::Partition)) => (move || match (topic.get(), partition.get()) {
                     (Some(t), Some(p)) => view! {
                         <div data-testid="partition-view">
@@ -89,21 +95,5 @@ pub fn Dashboard() -> impl IntoView {
             }}
         }
         .into_any()
-    }
-}
-
-/// `view=forecast`: the forecast is not built yet; say so instead of failing.
-#[component]
-fn ForecastUnavailable() -> impl IntoView {
-    view! {
-        <section class="panel forecast-unavailable" data-testid="forecast-unavailable" role="status">
-            <h2>"Forecast: not available yet"</h2>
-            <p>
-                "Forecasting remote log size and retention over time is planned but not part of this \
-                 version of tierlens. The other views are "
-                <code>"view=overview"</code> ", " <code>"view=topic"</code> " and "
-                <code>"view=partition"</code> "."
-            </p>
-        </section>
     }
 }

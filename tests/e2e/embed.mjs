@@ -77,14 +77,14 @@ export async function embedTests({ test, base }) {
     await test('embed mode: no header or load panel; view and theme from the URL', async (page) => {
       const resp = await page.goto(`${base}?embed=1&view=forecast`);
       assertEq(resp.headers()['content-security-policy'], CSP, 'the page is served with the CSP');
-      const panel = await page.textContent('[data-testid="forecast-unavailable"]');
-      assert(/not available yet/.test(panel), `forecast panel: ${panel}`);
+      const panel = await page.textContent('[data-testid="forecast-summary"]');
+      assert(/will hold|holds/.test(panel), `forecast summary: ${panel}`);
       assertEq(await page.locator('.topbar').count(), 0, 'no header in embed mode');
       assertEq(await page.locator('.load-panel').count(), 0, 'no load panel in embed mode');
       assertEq(await page.evaluate(() => getComputedStyle(document.body).minWidth), '0px', 'the page fits any iframe width');
       // Without embed=1 the chrome is there (the test above could not pass by accident).
       await page.goto(`${base}?view=forecast`);
-      await page.waitForSelector('[data-testid="forecast-unavailable"]');
+      await page.waitForSelector('[data-testid="forecast-summary"]');
       assertEq(await page.locator('.topbar').count(), 1, 'header without embed');
       assertEq(await page.locator('.load-panel').count(), 1, 'load panel without embed');
 
@@ -171,7 +171,7 @@ export async function embedTests({ test, base }) {
       // A settings request switches the view; the reply and the event say so.
       const set = await page.evaluate(() => window.tierlensHost.request('settings', { settings: { view: 'forecast' } }));
       assertEq(set.ok && set.result.settings.view, 'forecast', 'settings reply');
-      await app.locator('[data-testid="forecast-unavailable"]').waitFor();
+      await app.locator('[data-testid="forecast-summary"]').waitFor();
       await page.waitForFunction(() => window.tierlensHost.lastSettings?.settings.view === 'forecast' && window.tierlensHost.lastSettings.source === 'host');
 
       const status = await page.evaluate(() => window.tierlensHost.request('status'));

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { serve, launch, newPage, assertNoErrors, assertEq, assert } from './harness.mjs';
 import { hostileTests } from './hostile.mjs';
 import { embedTests } from './embed.mjs';
+import { forecastTests } from './forecast.mjs';
 
 const PREFIX = '/portal/tierlens/'; // served under a sub-path, as in an admin portal
 const DEMO = 'public/demo-snapshot.json';
@@ -414,6 +415,7 @@ await test('200,000 segments in one partition: one range per pixel, zoom re-quer
   await scroller(page, 'segments-table').evaluate((el) => { el.scrollTop = el.scrollHeight; });
   await table.locator('tr[aria-rowindex="200001"]').waitFor();
 });
+await forecastTests({ test, base, cli, DEMO, SHOTS });
 await embedTests({ test, base });
 
 await browser.close();

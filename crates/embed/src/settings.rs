@@ -19,7 +19,7 @@ pub enum View {
     Topic,
     /// The selected partition's segment timeline, on its own.
     Partition,
-    /// Retention forecasting: not built yet; the page says so.
+    /// Remote and local size and cost forward in time.
     Forecast,
 }
 

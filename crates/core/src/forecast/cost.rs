@@ -286,3 +286,25 @@ pub fn summary_sentence(
     s.push('.');
     Some(s)
 }
+
+/// The cluster in one sentence: "After 90d, the cluster holds ~864.44 GiB remotely under its
+/// current configs (~$21.35/month) and ~210.41 GiB under the proposed ones (~$5.20/month), at
+/// $0.023/GB-month." (`after_ms` is an instant; the nearest forecast point is used.)
+pub fn cluster_sentence(forecast: &Forecast, prices: &Prices, after_ms: i64) -> String {
+    let i = forecast.index_at(after_ms);
+    let at = |p: &PolicyProjection| p.series.remote_bytes.get(i).copied().unwrap_or(0);
+    let (current, proposed) = (
+        at(&forecast.cluster_current),
+        at(&forecast.cluster_proposed),
+    );
+    let elapsed = forecast.times_ms.get(i).map_or(0, |t| t - forecast.now_ms);
+    format!(
+        "After {}, the cluster holds ~{} remotely under its current configs (~{}/month) and ~{} under the proposed ones (~{}/month), at {}/GB-month.",
+        format_duration_ms(elapsed),
+        format_bytes(current),
+        format_usd(monthly_cost(current, 0, prices).remote_usd),
+        format_bytes(proposed),
+        format_usd(monthly_cost(proposed, 0, prices).remote_usd),
+        format_usd(prices.remote_per_gb_month),
+    )
+}

@@ -27,5 +27,6 @@ pub mod units;
 
 pub use ingest::{
     load, load_text, LoadError, Loaded, Problem, ProblemKind, Progress, StreamLoader,
+    DEFAULT_MAX_HELD_BYTES, MAX_HELD_BYTES,
 };
 pub use model::*;

@@ -76,6 +76,16 @@ impl DumpStream {
         self.replay.records as u64
     }
 
+    /// Problems met so far (each held until the end).
+    pub fn problems(&self) -> u64 {
+        self.replay.problems.len() as u64
+    }
+
+    /// Bytes of the line not yet ended, held until its newline arrives.
+    pub fn pending(&self) -> usize {
+        self.pending.capacity()
+    }
+
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
         let mut rest = chunk;
         while let Some(nl) = memchr::memchr(b'\n', rest) {
@@ -542,6 +552,7 @@ impl Replay {
     fn report(&mut self, line: usize, kind: ProblemKind) {
         self.problems.push(Problem {
             line: Some(line),
+            offset: None,
             kind,
         });
     }
@@ -620,7 +631,14 @@ impl Replay {
                 let slot = p.slots.len() - 1;
                 p.by_id.insert(id.into(), slot);
                 if duplicate {
-                    self.report(line, ProblemKind::DuplicateSegment { id: id.into() });
+                    self.report(
+                        line,
+                        ProblemKind::DuplicateSegment {
+                            topic: tip.topic.into(),
+                            partition: tip.partition,
+                            id: id.into(),
+                        },
+                    );
                 }
             }
             Record::Update {
@@ -630,13 +648,18 @@ impl Replay {
                 event_timestamp_ms,
                 broker_id,
             } => {
+                let unknown = || ProblemKind::UnknownSegment {
+                    topic: tip.topic.into(),
+                    partition: tip.partition,
+                    id: id.into(),
+                };
                 let Some(&pi) = self.index.get(tip.raw) else {
-                    self.report(line, ProblemKind::UnknownSegment { id: id.into() });
+                    self.report(line, unknown());
                     return;
                 };
                 let p = &mut self.partitions[pi];
                 let Some(&slot) = p.by_id.get(id) else {
-                    self.report(line, ProblemKind::UnknownSegment { id: id.into() });
+                    self.report(line, unknown());
                     return;
                 };
                 p.last_line = line;
@@ -667,6 +690,8 @@ impl Replay {
                     self.report(
                         line,
                         ProblemKind::InvalidTransition {
+                            topic: tip.topic.into(),
+                            partition: tip.partition,
                             id: id.into(),
                             from,
                             to,
@@ -728,6 +753,7 @@ impl Replay {
                 if *id != kept && n > 0 {
                     self.problems.push(Problem {
                         line: None,
+                        offset: None,
                         kind: ProblemKind::StaleTopicId {
                             topic: name.clone(),
                             topic_id: id.to_string(),
@@ -935,6 +961,7 @@ mod tests {
             l.problems,
             vec![Problem {
                 line: Some(5),
+                offset: None,
                 kind: ProblemKind::PartitionDeleteMarked {
                     topic: "orders".into(),
                     partition: 3,
@@ -964,7 +991,9 @@ mod tests {
             matches!(&l.problems[0].kind, ProblemKind::PartitionDeleteMarked { state, .. } if state == "DELETE_PARTITION_FINISHED")
         );
         assert_eq!(l.problems[1].line, Some(4));
-        assert!(matches!(&l.problems[1].kind, ProblemKind::UnknownSegment { id } if id == "a"));
+        assert!(
+            matches!(&l.problems[1].kind, ProblemKind::UnknownSegment { id, topic, partition: 0 } if id == "a" && topic == "foo")
+        );
     }
 
     #[test]
@@ -1007,6 +1036,7 @@ mod tests {
             vec![
                 Problem {
                     line: Some(8),
+                    offset: None,
                     kind: ProblemKind::DumpLogError {
                         offset: 3,
                         message: "Unknown apiKey 9".into()
@@ -1014,6 +1044,7 @@ mod tests {
                 },
                 Problem {
                     line: Some(9),
+                    offset: None,
                     kind: ProblemKind::DumpLogError {
                         offset: 4,
                         message: "Could not read record".into()
@@ -1034,6 +1065,7 @@ mod tests {
             l.problems,
             vec![Problem {
                 line: Some(3),
+                offset: None,
                 kind: ProblemKind::Truncated {
                     record: "RemoteLogSegmentMetadata".into()
                 }
@@ -1082,7 +1114,10 @@ mod tests {
             l.problems,
             vec![Problem {
                 line: Some(3),
+                offset: None,
                 kind: ProblemKind::InvalidTransition {
+                    topic: "foo".into(),
+                    partition: 0,
                     id: "a".into(),
                     from: CopySegmentFinished,
                     to: DeleteSegmentFinished
@@ -1180,7 +1215,12 @@ mod tests {
             l.problems,
             vec![Problem {
                 line: Some(3),
-                kind: ProblemKind::DuplicateSegment { id: "a".into() }
+                offset: None,
+                kind: ProblemKind::DuplicateSegment {
+                    topic: "foo".into(),
+                    partition: 0,
+                    id: "a".into()
+                }
             }]
         );
     }
@@ -1369,6 +1409,7 @@ mod tests {
             &l.problems[..],
             [Problem {
                 line: None,
+                offset: None,
                 kind: ProblemKind::StaleTopicId { segments: 1, .. }
             }]
         ));

@@ -10,7 +10,7 @@ pub mod snapshot_v1;
 pub mod stream;
 
 pub use snapshot_stream::Progress;
-pub use stream::{StreamLoader, MAX_HELD_BYTES};
+pub use stream::{StreamLoader, DEFAULT_MAX_HELD_BYTES, MAX_HELD_BYTES};
 
 use crate::model::{SegmentState, Snapshot};
 use std::fmt;
@@ -22,26 +22,37 @@ pub struct Loaded {
     pub problems: Vec<Problem>,
 }
 
-/// One thing wrong with one place of the input; the rest was still read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One thing wrong with one place of the input; the rest was still read. Serialized (for the
+/// CLI's JSON) as `{"line"?, "offset"?, "kind": "NegativeSize", ...the kind's fields}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Problem {
     /// 1-based line of a text dump, when the problem is tied to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// Byte offset in the (decompressed) input where the offending value starts (a snapshot
+    /// segment object), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    #[serde(flatten)]
     pub kind: ProblemKind,
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "line {l}: {}", self.kind),
-            None => write!(f, "{}", self.kind),
+        match (self.line, self.offset) {
+            (Some(l), _) => write!(f, "line {l}: {}", self.kind),
+            (None, Some(o)) => write!(f, "byte {o}: {}", self.kind),
+            (None, None) => write!(f, "{}", self.kind),
         }
     }
 }
 
 /// What was wrong. Dump-line problems and snapshot-validation problems share this type so the
-/// UI and the CLI render them the same way.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// UI and the CLI render them the same way. Where a problem is tied to a partition or a segment,
+/// its fields say which: `topic`, `partition`, `id` (the segment).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum ProblemKind {
     // ---- text dumps ----
     #[error("not a remote log metadata record: {excerpt}")]
@@ -58,16 +69,26 @@ pub enum ProblemKind {
     },
     #[error("kafka-dump-log could not decode the record at offset {offset}: {message}")]
     DumpLogError { offset: i64, message: String },
-    #[error("update for segment {id}, which no earlier record created")]
-    UnknownSegment { id: String },
-    #[error("segment {id}: invalid transition {from} -> {to} (Kafka drops this event)")]
+    #[error("{topic}-{partition}: update for segment {id}, which no earlier record created; update ignored")]
+    UnknownSegment {
+        topic: String,
+        partition: i32,
+        id: String,
+    },
+    #[error("{topic}-{partition}: segment {id}: invalid transition {from} -> {to} (Kafka drops this event)")]
     InvalidTransition {
+        topic: String,
+        partition: i32,
         id: String,
         from: SegmentState,
         to: SegmentState,
     },
-    #[error("segment {id} was created twice; the later record replaces the earlier")]
-    DuplicateSegment { id: String },
+    #[error("{topic}-{partition}: segment {id} was created twice; the later record replaces the earlier")]
+    DuplicateSegment {
+        topic: String,
+        partition: i32,
+        id: String,
+    },
     #[error("partition {topic}-{partition} is marked {state}")]
     PartitionDeleteMarked {
         topic: String,
@@ -137,6 +158,13 @@ impl ProblemKind {
             ProblemKind::Overlap { .. } | ProblemKind::PartitionDeleteMarked { .. }
         )
     }
+
+    /// Whether something of the input was left out of (or replaced in) the snapshot: a
+    /// segment, a line, an update, a config value, an earlier topic incarnation. Totals computed
+    /// from the snapshot may then be short; the CLI exits 3 unless told to accept it.
+    pub fn drops_data(&self) -> bool {
+        !self.is_warning_only() && !matches!(self, ProblemKind::DuplicateTopic { .. })
+    }
 }
 
 /// Input that yields no snapshot at all.
@@ -144,7 +172,9 @@ impl ProblemKind {
 pub enum LoadError {
     #[error("the input is empty")]
     Empty,
-    #[error("holding this input would take more than {} of memory (stopped after reading {}); load a subset of its topics", crate::units::format_bytes(*max as i64), crate::units::format_bytes(*read as i64))]
+    #[error("the input holds no data: {} of whitespace and nothing else", crate::units::format_bytes(i64::try_from(*bytes).unwrap_or(i64::MAX)))]
+    OnlyWhitespace { bytes: u64 },
+    #[error("holding this input would take more than the input size limit of {} of memory (stopped after reading {}); raise the limit or load a subset of its topics", crate::units::format_bytes(i64::try_from(*max).unwrap_or(i64::MAX)), crate::units::format_bytes(i64::try_from(*read).unwrap_or(i64::MAX)))]
     TooLarge { read: u64, max: u64 },
     #[error("the input looks gzip-compressed but could not be decompressed: {0}")]
     Gzip(String),

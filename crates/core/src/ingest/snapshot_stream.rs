@@ -204,6 +204,11 @@ impl SnapshotStream {
         self.builder.segments_kept
     }
 
+    /// Segments dropped so far (each held as a problem).
+    pub fn segments_dropped(&self) -> u64 {
+        self.builder.segments_dropped
+    }
+
     /// Reads the next chunk. Without buffered leftovers the chunk is parsed in place.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
         if let Some(whole) = &mut self.non_object {
@@ -685,7 +690,10 @@ impl SnapshotStream {
             Level::Topics => self.wrong_shape::<TopicJson>(data, at, eof),
             Level::Partitions if c == b'{' => self.open(at, Level::Partition),
             Level::Partitions => self.wrong_shape::<PartitionJson>(data, at, eof),
-            _ => self.take(data, at, eof, |b, s: SegmentWire<'_>| b.segment(s)),
+            _ => {
+                let offset = self.base + *at as u64;
+                self.take(data, at, eof, |b, s: SegmentWire<'_>| b.segment(s, offset))
+            }
         }
     }
 }

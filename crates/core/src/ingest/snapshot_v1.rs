@@ -185,6 +185,7 @@ fn config_from_wire(
             Ok(Int(n)) => *slot = n,
             Err(_) => problems.push(Problem {
                 line: None,
+                offset: None,
                 kind: ProblemKind::BadConfig {
                     topic: topic.to_string(),
                     key: key.to_string(),
@@ -216,6 +217,8 @@ pub(super) struct SnapshotBuilder {
     pub partition: Option<PartitionBuilder>,
     pub segments_seen: u64,
     pub segments_kept: u64,
+    /// Segments dropped (each held as a problem until the end).
+    pub segments_dropped: u64,
     /// The current partition's segments, grown here and copied out at exact size when the
     /// partition ends: one allocation per column per partition instead of a dozen regrowths.
     scratch: Segments,
@@ -244,8 +247,9 @@ pub(super) struct PartitionBuilder {
     pub local_size_bytes: Option<i64>,
     pub only_local_size_bytes: Option<i64>,
     pub leader_epochs: Option<Vec<(i32, Int)>>,
-    /// Segment problems, labelled with the partition number at its end.
-    problems: Vec<ProblemKind>,
+    /// Segment problems with the input offset of their segment, labelled with the partition
+    /// number at its end.
+    problems: Vec<(ProblemKind, Option<u64>)>,
 }
 
 impl SnapshotBuilder {
@@ -280,8 +284,9 @@ impl SnapshotBuilder {
         Ok(())
     }
 
-    /// One segment of the current partition, validated as it arrives.
-    pub fn segment(&mut self, s: SegmentWire<'_>) -> Result<(), LoadError> {
+    /// One segment of the current partition, validated as it arrives; `offset`: where its
+    /// object starts in the input.
+    pub fn segment(&mut self, s: SegmentWire<'_>, offset: u64) -> Result<(), LoadError> {
         self.segments_seen += 1;
         let p = self.partition.get_or_insert_with(Default::default);
         let (start, end, size) = (s.start_offset.0, s.end_offset.0, s.size_bytes.0);
@@ -342,7 +347,10 @@ impl SnapshotBuilder {
             None
         };
         match problem {
-            Some(kind) => p.problems.push(kind),
+            Some(kind) => {
+                p.problems.push((kind, Some(offset)));
+                self.segments_dropped += 1;
+            }
             None => self.segments_kept += 1,
         }
         Ok(())
@@ -355,16 +363,23 @@ impl SnapshotBuilder {
             return Err("partition");
         };
         let mut kinds = b.problems;
-        report_overlaps(partition, &self.scratch, &mut kinds);
+        let mut overlaps = Vec::new();
+        report_overlaps(partition, &self.scratch, &mut overlaps);
+        kinds.extend(overlaps.into_iter().map(|k| (k, None)));
         let segments = self.scratch.compacted();
         self.scratch.clear();
         self.seen.clear();
         self.seen_text.clear();
         let t = self.topic_mut();
-        t.problems.extend(kinds.into_iter().map(|mut kind| {
-            label(&mut kind, None, Some(partition));
-            Problem { line: None, kind }
-        }));
+        t.problems
+            .extend(kinds.into_iter().map(|(mut kind, offset)| {
+                label(&mut kind, None, Some(partition));
+                Problem {
+                    line: None,
+                    offset,
+                    kind,
+                }
+            }));
         t.partitions.push(Partition {
             partition,
             log_start_offset: b.log_start_offset,
@@ -395,6 +410,7 @@ impl SnapshotBuilder {
             Some(existing) => {
                 self.problems.push(Problem {
                     line: None,
+                    offset: None,
                     kind: ProblemKind::DuplicateTopic {
                         topic: name.clone(),
                     },

@@ -230,7 +230,11 @@ fn bad_input_exits_2_with_a_message() {
             ],
             "not a retention config",
         ),
-        (vec!["frobnicate".into()], "unknown command"),
+        // clap's wording (the hand-written parser said "unknown command").
+        (
+            vec!["frobnicate".into()],
+            "unrecognized subcommand 'frobnicate'",
+        ),
     ];
     for (args, needle) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -190,8 +190,16 @@ pub enum LoadError {
     NotASnapshot { found: Option<String> },
     #[error("snapshot version {found} is not supported (this tierlens reads version 1)")]
     UnsupportedVersion { found: String },
-    #[error("the snapshot does not follow the contract: {message}")]
-    Schema { message: String },
+    /// Valid JSON, but not the contract's shape or types; located at the offending value (or at
+    /// the end of the object missing a required field).
+    #[error(
+        "the snapshot does not follow the contract at line {line}, column {column}: {message}"
+    )]
+    Schema {
+        message: String,
+        line: usize,
+        column: usize,
+    },
     #[error("no remote log metadata records found ({}; first: {})", crate::units::counted(problems.len() as u64, "problem"), problems.first().map(|p| p.to_string()).unwrap_or_default())]
     NoRecords { problems: Vec<Problem> },
 }

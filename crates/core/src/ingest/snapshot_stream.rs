@@ -323,7 +323,9 @@ impl SnapshotStream {
             .to_string();
         match e.classify() {
             serde_json::error::Category::Data => LoadError::Schema {
-                message: format!("{message} at line {line} column {column}"),
+                message,
+                line,
+                column,
             },
             _ => LoadError::Json {
                 line,
@@ -533,11 +535,21 @@ impl SnapshotStream {
         at: &mut usize,
         eof: bool,
     ) -> Result<Step, LoadError> {
-        self.take(data, at, eof, |_, _: T| {
-            Err(LoadError::Schema {
-                message: "expected an array or object".into(),
-            })
-        })
+        let start = *at;
+        let step = self.take(data, at, eof, |_, _: T| Ok(()))?;
+        match step {
+            // Parsed as the contract's type after all (cannot happen for an array or object
+            // type, whose values start with `[` or `{`): still the wrong shape here.
+            Step::Progressed => {
+                let (line, column) = self.location(&data, start);
+                Err(LoadError::Schema {
+                    message: "expected an array or object".into(),
+                    line,
+                    column,
+                })
+            }
+            other => Ok(other),
+        }
     }
 
     /// Parses a complete value with serde; on success hands it to `f` and expects `,`/end.
@@ -587,7 +599,9 @@ impl SnapshotStream {
         let missing = |this: &Self, field: &str| {
             let (line, column) = this.location(data, at + 1);
             LoadError::Schema {
-                message: format!("missing field `{field}` at line {line} column {column}"),
+                message: format!("missing field `{field}`"),
+                line,
+                column,
             }
         };
         match frame.level {

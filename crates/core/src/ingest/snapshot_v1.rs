@@ -437,12 +437,9 @@ impl SnapshotBuilder {
         if !self.format_ok {
             return Err(LoadError::NotASnapshot { found: None });
         }
-        if !self.version_ok {
-            return Err(LoadError::Schema {
-                message: "missing field `version`".into(),
-            });
-        }
-        Ok(if self.captured_at_ms.is_none() {
+        Ok(if !self.version_ok {
+            Some("version")
+        } else if self.captured_at_ms.is_none() {
             Some("capturedAtMs")
         } else if !self.topics_seen {
             Some("topics")
@@ -728,10 +725,16 @@ mod tests {
         let err = load_text(&text).unwrap_err();
         match err {
             // Located in the input: the typed parse runs on the text itself.
-            LoadError::Schema { message } => assert!(
-                message.contains("sizeBytes") && message.contains(" at line "),
-                "{message}"
-            ),
+            LoadError::Schema {
+                message,
+                line,
+                column,
+            } => {
+                assert!(message.contains("sizeBytes"), "{message}");
+                assert!(!message.contains(" at line "), "{message}");
+                // The end of the segment object that lacks it.
+                assert_eq!((line, column), (17, 11));
+            }
             other => panic!("expected a schema error, got {other:?}"),
         }
     }

@@ -188,8 +188,13 @@ pub enum LoadError {
     },
     #[error("this JSON is not a tierlens snapshot (\"format\" is {found:?}, expected \"tierlens-snapshot\")")]
     NotASnapshot { found: Option<String> },
-    #[error("snapshot version {found} is not supported (this tierlens reads version 1)")]
-    UnsupportedVersion { found: String },
+    /// Located at the `version` value.
+    #[error("snapshot version {found} is not supported (this tierlens reads version 1), at line {line}, column {column}")]
+    UnsupportedVersion {
+        found: String,
+        line: usize,
+        column: usize,
+    },
     /// Valid JSON, but not the contract's shape or types; located at the offending value (or at
     /// the end of the object missing a required field).
     #[error(

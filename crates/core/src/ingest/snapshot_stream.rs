@@ -638,7 +638,11 @@ impl SnapshotStream {
             Key::Segments if c == b'[' => self.open(at, Level::Segments),
             Key::Segments => self.wrong_shape::<Vec<SegmentJson>>(data, at, eof),
             Key::Format => self.take(data, at, eof, |b, v| b.format(v)),
-            Key::Version => self.take(data, at, eof, |b, v| b.version(v)),
+            Key::Version => {
+                // Located once per document.
+                let here = self.location(&data, *at);
+                self.take(data, at, eof, |b, v| b.version(v, here))
+            }
             Key::Cluster => self.take(data, at, eof, |b, v: Option<String>| {
                 b.cluster = v;
                 Ok(())

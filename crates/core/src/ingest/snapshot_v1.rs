@@ -274,10 +274,17 @@ impl SnapshotBuilder {
         Ok(())
     }
 
-    pub fn version(&mut self, v: serde_json::Value) -> Result<(), LoadError> {
+    /// The `version` value, at `line` and `column` of the input.
+    pub fn version(
+        &mut self,
+        v: serde_json::Value,
+        (line, column): (usize, usize),
+    ) -> Result<(), LoadError> {
         if v.as_u64() != Some(VERSION) && v.as_str() != Some("1") {
             return Err(LoadError::UnsupportedVersion {
                 found: v.to_string(),
+                line,
+                column,
             });
         }
         self.version_ok = true;
@@ -677,7 +684,14 @@ mod tests {
     fn refuses_an_unknown_version_clearly() {
         let text = EXAMPLE.replace(r#""version": 1"#, r#""version": 2"#);
         let err = load_text(&text).unwrap_err();
-        assert_eq!(err, LoadError::UnsupportedVersion { found: "2".into() });
+        assert_eq!(
+            err,
+            LoadError::UnsupportedVersion {
+                found: "2".into(),
+                line: 2,
+                column: 49
+            }
+        );
         assert!(err.to_string().contains("version 2 is not supported"));
     }
 

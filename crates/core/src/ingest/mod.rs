@@ -186,7 +186,7 @@ pub enum LoadError {
         column: usize,
         message: String,
     },
-    #[error("this JSON is not a tierlens snapshot (\"format\" is {found:?}, expected \"tierlens-snapshot\")")]
+    #[error("this JSON is not a tierlens snapshot ({}, expected \"tierlens-snapshot\")", match found { Some(f) => format!("\"format\" is {f:?}"), None => "no \"format\" field".to_string() })]
     NotASnapshot { found: Option<String> },
     /// Located at the `version` value.
     #[error("snapshot version {found} is not supported (this tierlens reads version 1), at line {line}, column {column}")]
@@ -220,4 +220,75 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
 /// Reads text that is either snapshot JSON (starts with `{`) or a formatter / dump-log text.
 pub fn load_text(text: &str) -> Result<Loaded, LoadError> {
     load(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_a_snapshot_names_what_was_found_plainly() {
+        let e = LoadError::NotASnapshot {
+            found: Some("grafana-dashboard".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "this JSON is not a tierlens snapshot (\"format\" is \"grafana-dashboard\", expected \"tierlens-snapshot\")"
+        );
+        let e = LoadError::NotASnapshot { found: None };
+        assert!(
+            e.to_string().contains("(no \"format\" field, expected"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn limits_and_blank_input_say_what_to_do() {
+        let e = LoadError::TooLarge {
+            read: 3 << 30,
+            max: 2 << 30,
+        };
+        let m = e.to_string();
+        assert!(
+            m.contains("input size limit of 2.00 GiB") && m.contains("raise the limit"),
+            "{m}"
+        );
+        assert!(m.contains("after reading 3.00 GiB"), "{m}");
+        // u64 values past i64 do not wrap into negative sizes.
+        let m = LoadError::TooLarge {
+            read: u64::MAX,
+            max: u64::MAX,
+        }
+        .to_string();
+        assert!(!m.contains('-'), "{m}");
+        let m = LoadError::OnlyWhitespace { bytes: 200 << 20 }.to_string();
+        assert_eq!(
+            m,
+            "the input holds no data: 200.00 MiB of whitespace and nothing else"
+        );
+    }
+
+    #[test]
+    fn problems_serialize_with_their_location() {
+        let p = Problem {
+            line: None,
+            offset: Some(748),
+            kind: ProblemKind::NegativeSize {
+                topic: "orders".into(),
+                partition: 0,
+                id: "neg".into(),
+                size_bytes: -5,
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({"offset": 748, "kind": "NegativeSize", "topic": "orders",
+                "partition": 0, "id": "neg", "sizeBytes": -5})
+        );
+        assert!(p.kind.drops_data());
+        assert_eq!(
+            p.to_string(),
+            "byte 748: orders-0: segment neg has a negative size (-5 bytes); segment ignored"
+        );
+    }
 }

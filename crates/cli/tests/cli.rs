@@ -433,3 +433,39 @@ fn pipes_see_no_progress_bar() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A few files of tests/malformed/ through the binary: refusals exit 2 with their located
+/// message, partial loads exit 3 (0 with --accept-dropped), warnings alone exit 0.
+#[test]
+fn malformed_corpus_exit_codes() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/malformed/");
+    let cases = [
+        ("truncated.json", 2, "line 12, column 35"),
+        ("version-7.json", 2, "snapshot version 7 is not supported"),
+        ("nan-string.json", 2, "\"NaN\" is not an integer"),
+        ("binary-garbage.bin", 2, "not UTF-8 text (byte 3)"),
+        ("empty.json", 2, "the input is empty"),
+        ("negative-size.json", 3, "segment neg has a negative size"),
+        ("duplicate-segment-ids.json", 3, "segment b appears twice"),
+        (
+            "dump-unknown-update.txt",
+            3,
+            "line 9: payments-4: update for segment",
+        ),
+        ("overlapping-offsets.json", 0, "overlap"),
+    ];
+    for (file, code, needle) in cases {
+        let path = format!("{dir}{file}");
+        let out = tierlens(&["size", &path, "--json"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{file}: {err}");
+        assert!(err.contains(needle), "{file}: expected {needle:?} in {err}");
+        assert!(!err.contains("panicked"), "{file}: {err}");
+        if code == 3 {
+            let v = stdout_json(&out);
+            assert_eq!(v["droppedRecords"], 1, "{file}");
+            let out = tierlens(&["size", &path, "--accept-dropped"]);
+            assert_eq!(out.status.code(), Some(0), "{file}");
+        }
+    }
+}

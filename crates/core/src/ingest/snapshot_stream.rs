@@ -384,9 +384,19 @@ impl SnapshotStream {
                 std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default()
             }
             Err(e) => {
+                let valid = e.valid_up_to();
+                // The text before the bad byte is read first: an error there comes first, and a
+                // top-level non-object keeps everything (so chunks of any size agree).
+                if valid > 0 {
+                    self.run(&bytes[..valid], false)?;
+                    if let Some(whole) = &mut self.non_object {
+                        whole.extend_from_slice(&bytes[valid..]);
+                        return Ok(bytes.len());
+                    }
+                }
                 return Err(LoadError::NotUtf8 {
-                    offset: (self.base + e.valid_up_to() as u64) as usize,
-                })
+                    offset: (self.base + valid as u64) as usize,
+                });
             }
         };
         let data = Input { bytes, text };

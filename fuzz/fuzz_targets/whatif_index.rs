@@ -1,6 +1,7 @@
-//! The what-if index against the oracle: for an arbitrary small snapshot (anything the loader
-//! can produce: offsets ≥ 0 with end ≥ start, sizes ≥ 0, any timestamps, epochs, partition
-//! fields and configs) and an arbitrary policy and instant, `PlanIndex` plans exactly what
+//! The what-if index against the oracle: for an arbitrary small snapshot (anything the loaders
+//! admit: offsets in 0..=MAX_OFFSET with end ≥ start, sizes in 0..=MAX_SEGMENT_SIZE, timestamps
+//! within ±MAX_TIMESTAMP_MS, partition fields in -1..=MAX_OFFSET, any epochs and configs) and an
+//! arbitrary policy and instant, `PlanIndex` plans exactly what
 //! `retention::reference::plan` (the literal walk of Kafka's cleanup) plans, for every profile
 //! (the approach of crates/core/tests/whatif_equivalence.rs).
 #![no_main]
@@ -36,9 +37,32 @@ impl Num {
         }
     }
 
-    /// What the loader lets through where it requires ≥ 0.
-    fn non_negative(self) -> i64 {
-        self.get().checked_abs().unwrap_or(i64::MAX)
+    /// Folded into `lo..=hi`, as the loaders admit (edges kept: `Max` is `hi`, `Min` is `lo`).
+    fn within(self, lo: i64, hi: i64) -> i64 {
+        match self {
+            Num::Max => hi,
+            Num::Min => lo,
+            n => {
+                let v = n.get();
+                if (lo..=hi).contains(&v) {
+                    v
+                } else {
+                    lo + (v.unsigned_abs() % (hi.abs_diff(lo) + 1)) as i64
+                }
+            }
+        }
+    }
+
+    fn offset(self) -> i64 {
+        self.within(0, MAX_OFFSET)
+    }
+
+    fn partition_field(self) -> i64 {
+        self.within(-1, MAX_OFFSET)
+    }
+
+    fn timestamp(self) -> i64 {
+        self.within(-MAX_TIMESTAMP_MS, MAX_TIMESTAMP_MS)
     }
 }
 
@@ -79,7 +103,7 @@ struct Input {
 }
 
 fn epochs(v: &[(u8, Num)]) -> EpochMap {
-    let mut m: EpochMap = v.iter().map(|&(e, o)| (i32::from(e % 12), o.get())).collect();
+    let mut m: EpochMap = v.iter().map(|&(e, o)| (i32::from(e % 12), o.offset())).collect();
     m.sort_by_key(|&(e, _)| e);
     m.dedup_by_key(|&mut (e, _)| e);
     m
@@ -103,7 +127,7 @@ fn snapshot(input: &Input) -> Snapshot {
                         .take(24)
                         .enumerate()
                         .map(|(i, s)| {
-                            let start = s.start.non_negative();
+                            let start = s.start.offset();
                             let mut eps = epochs(&s.epochs);
                             if eps.is_empty() {
                                 eps.push((0, start));
@@ -111,10 +135,10 @@ fn snapshot(input: &Input) -> Snapshot {
                             Segment {
                                 id: format!("s{i}"),
                                 start_offset: start,
-                                end_offset: start.saturating_add(s.len.non_negative()),
-                                max_timestamp_ms: s.max_ts.get(),
+                                end_offset: start.saturating_add(s.len.offset()).min(MAX_OFFSET),
+                                max_timestamp_ms: s.max_ts.timestamp(),
                                 event_timestamp_ms: None,
-                                size_bytes: s.size.non_negative(),
+                                size_bytes: s.size.within(0, MAX_SEGMENT_SIZE),
                                 segment_leader_epochs: eps,
                                 state: SegmentState::ALL[usize::from(s.state % 4)],
                                 broker_id: None,
@@ -124,11 +148,11 @@ fn snapshot(input: &Input) -> Snapshot {
                         .collect();
                     Partition {
                         partition: i32::from(p.number % 6),
-                        log_start_offset: p.log_start.map(Num::get),
-                        log_end_offset: p.log_end.map(Num::get),
-                        local_log_start_offset: p.local_log_start.map(Num::get),
-                        local_size_bytes: p.local_size.map(Num::get),
-                        only_local_size_bytes: p.only_local_size.map(Num::get),
+                        log_start_offset: p.log_start.map(Num::partition_field),
+                        log_end_offset: p.log_end.map(Num::partition_field),
+                        local_log_start_offset: p.local_log_start.map(Num::partition_field),
+                        local_size_bytes: p.local_size.map(Num::partition_field),
+                        only_local_size_bytes: p.only_local_size.map(Num::partition_field),
                         leader_epochs: p.lineage.as_deref().map(epochs),
                         segments: segments.into(),
                     }

@@ -77,3 +77,31 @@ fn a_syntax_error_before_a_bad_byte_is_reported_first() {
         assert_eq!(fed_in(doc, size).unwrap_err(), err, "chunks of {size}");
     }
 }
+
+/// Found by `stream_loader`: top-level JSON that is not an object is parsed whole at the end,
+/// and its errors were located from the end of the first chunk rather than from its own first
+/// byte (line 22 whole, line 7 in chunks, for an error on line 7). It is also counted against
+/// the memory limit now, and in the progress.
+#[test]
+fn errors_in_a_top_level_non_object_are_located_from_its_start() {
+    let doc = b"\n\n  [1,\n 2,\n \"a\x01\"]\n\n\n";
+    let err = load(doc).unwrap_err();
+    assert!(
+        matches!(&err, LoadError::Json { line: 5, column: 3, message } if message.contains("control character")),
+        "{err:?}"
+    );
+    for size in 1..doc.len() {
+        assert_eq!(fed_in(doc, size).unwrap_err(), err, "chunks of {size}");
+    }
+    let mut loader = StreamLoader::with_limit(1 << 20);
+    loader.feed(b"[").unwrap();
+    let refused = (0..64).try_for_each(|_| loader.feed(&[b' '; 64 << 10]));
+    assert!(
+        matches!(refused, Err(LoadError::TooLarge { .. })),
+        "{refused:?}"
+    );
+    let mut loader = StreamLoader::new();
+    loader.feed(b"[1, ").unwrap();
+    loader.feed(b"2, 3]").unwrap();
+    assert_eq!(loader.progress().bytes, 9);
+}

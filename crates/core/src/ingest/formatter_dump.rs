@@ -19,6 +19,7 @@
 use super::{LoadError, Loaded, Problem, ProblemKind};
 use crate::model::{
     EpochMap, Partition, Segment, SegmentState, Snapshot, SnapshotSource, Topic, TopicConfig,
+    MAX_OFFSET, MAX_SEGMENT_SIZE, MAX_TIMESTAMP_MS,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -294,12 +295,15 @@ fn parse_record<'a>(
             if end_offset < start_offset {
                 return Err(bad("endOffset", f.get("endOffset"), "offset ≥ startOffset"));
             }
+            if end_offset > MAX_OFFSET {
+                return Err(bad("endOffset", f.get("endOffset"), "offset ≤ 2^62"));
+            }
             let size_bytes: i64 = f.number("segmentSizeInBytes", "size in bytes")?;
-            if size_bytes < 0 {
+            if !(0..=MAX_SEGMENT_SIZE).contains(&size_bytes) {
                 return Err(bad(
                     "segmentSizeInBytes",
                     f.get("segmentSizeInBytes"),
-                    "size ≥ 0",
+                    "size in 0..=2147483647",
                 ));
             }
             if let Some(v) = f.get("txnIdxEmpty") {
@@ -313,8 +317,8 @@ fn parse_record<'a>(
                 start_offset,
                 end_offset,
                 broker_id: f.number("brokerId", "broker id")?,
-                max_timestamp_ms: f.number("maxTimestampMs", "timestamp")?,
-                event_timestamp_ms: f.number("eventTimestampMs", "timestamp")?,
+                max_timestamp_ms: f.timestamp("maxTimestampMs")?,
+                event_timestamp_ms: f.timestamp("eventTimestampMs")?,
                 epochs: epoch_map(f.required("segmentLeaderEpochs")?)?,
                 size_bytes,
                 state: f.state()?,
@@ -326,7 +330,7 @@ fn parse_record<'a>(
                 tip,
                 id,
                 state: f.state()?,
-                event_timestamp_ms: f.number("eventTimestampMs", "timestamp")?,
+                event_timestamp_ms: f.timestamp("eventTimestampMs")?,
                 broker_id: f.number("brokerId", "broker id")?,
             }
         }
@@ -338,7 +342,7 @@ fn parse_record<'a>(
             }
             // Older Kafka printed `eventTimestamp=`.
             let event_timestamp_ms = match f.get("eventTimestampMs") {
-                Some(_) => f.number("eventTimestampMs", "timestamp")?,
+                Some(_) => f.timestamp("eventTimestampMs")?,
                 None => f
                     .number("eventTimestamp", "timestamp")
                     .map_err(|e| match e {
@@ -429,6 +433,15 @@ impl<'a> Fields<'_, 'a> {
         v.parse().map_err(|_| bad(key, Some(v), expected))
     }
 
+    /// A timestamp within ±2^62 ms.
+    fn timestamp(&self, key: &str) -> Result<i64, ProblemKind> {
+        let t: i64 = self.number(key, "timestamp")?;
+        if !(-MAX_TIMESTAMP_MS..=MAX_TIMESTAMP_MS).contains(&t) {
+            return Err(bad(key, self.get(key), "timestamp within ±2^62 ms"));
+        }
+        Ok(t)
+    }
+
     fn state(&self) -> Result<SegmentState, ProblemKind> {
         let v = self.required("state")?;
         v.parse()
@@ -516,6 +529,9 @@ fn epoch_map(v: &str) -> Result<EpochMap, ProblemKind> {
         let (e, o) = piece.split_once('=').ok_or_else(err)?;
         let e: i32 = e.trim().parse().map_err(|_| err())?;
         let o: i64 = o.trim().parse().map_err(|_| err())?;
+        if !(0..=MAX_OFFSET).contains(&o) {
+            return Err(err());
+        }
         map.push((e, o));
     }
     map.sort_by_key(|&(e, _)| e);

@@ -110,13 +110,34 @@ pub enum ProblemKind {
         id: String,
         size_bytes: i64,
     },
-    #[error("{topic}-{partition}: segment {id} has startOffset {start_offset} > endOffset {end_offset} (or a negative offset); segment ignored")]
+    #[error("{topic}-{partition}: segment {id} has startOffset {start_offset} > endOffset {end_offset} (or an offset outside 0..=2^62, also for a leader epoch); segment ignored")]
     BadOffsets {
         topic: String,
         partition: i32,
         id: String,
         start_offset: i64,
         end_offset: i64,
+    },
+    #[error("{topic}-{partition}: segment {id} has a size of {size_bytes} bytes, more than Kafka's int segmentSizeInBytes holds; segment ignored")]
+    SizeTooLarge {
+        topic: String,
+        partition: i32,
+        id: String,
+        size_bytes: i64,
+    },
+    #[error("{topic}-{partition}: {field} = {value} is outside -1..=2^62; ignored (as if absent)")]
+    PartitionFieldOutOfRange {
+        topic: String,
+        partition: i32,
+        field: &'static str,
+        value: i64,
+    },
+    #[error("{topic}-{partition}: segment {id} has a timestamp ({value}) outside ±2^62 ms; segment ignored")]
+    TimestampOutOfRange {
+        topic: String,
+        partition: i32,
+        id: String,
+        value: i64,
     },
     #[error("{topic}-{partition}: segment {id} has no leader epochs; segment ignored")]
     EmptyLeaderEpochs {

@@ -157,6 +157,8 @@ pub struct SnapshotStream {
     builder: SnapshotBuilder,
     /// Not an object at the top: kept whole, to tell invalid JSON from "not a snapshot".
     non_object: Option<Vec<u8>>,
+    /// `line` and `column` are those of the non-object's first byte (no longer advanced).
+    non_object_started: bool,
 }
 
 impl Default for SnapshotStream {
@@ -184,6 +186,7 @@ impl SnapshotStream {
             retry_at: 0,
             builder: SnapshotBuilder::default(),
             non_object: None,
+            non_object_started: false,
         }
     }
 
@@ -196,7 +199,7 @@ impl SnapshotStream {
 
     /// Bytes held for values not yet complete (the rest of the input is already in the model).
     pub fn buffered(&self) -> usize {
-        self.buf.capacity()
+        self.buf.capacity() + self.non_object.as_ref().map_or(0, Vec::capacity)
     }
 
     /// Segments kept so far.
@@ -213,6 +216,7 @@ impl SnapshotStream {
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
         if let Some(whole) = &mut self.non_object {
             whole.extend_from_slice(chunk);
+            self.base += chunk.len() as u64;
             return Ok(());
         }
         if self.buf.is_empty() {
@@ -266,6 +270,10 @@ impl SnapshotStream {
 
     /// Advances the line/column of `buf[0]` past `data[..used]`.
     fn discard(&mut self, data: &[u8], used: usize) {
+        self.base += used as u64;
+        if self.non_object_started {
+            return;
+        }
         let gone = &data[..used];
         match memchr::memrchr(b'\n', gone) {
             Some(last) => {
@@ -274,7 +282,6 @@ impl SnapshotStream {
             }
             None => self.column += used,
         }
-        self.base += used as u64;
     }
 
     /// 1-based line and column of `data[at]`.
@@ -439,8 +446,11 @@ impl SnapshotStream {
                 *at += 1;
                 return Ok(Step::Progressed);
             }
+            // Errors in it are located from its first byte.
+            (self.line, self.column) = self.location(&data, *at);
             self.non_object = Some(data.bytes[*at..].to_vec());
             *at = data.len();
+            self.non_object_started = true;
             return Ok(Step::Done);
         };
         match frame.expect {

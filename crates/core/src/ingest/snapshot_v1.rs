@@ -6,7 +6,7 @@
 use super::{LoadError, Loaded, Problem, ProblemKind};
 use crate::model::{
     EpochMap, Partition, SegmentId, SegmentRef, SegmentState, Segments, Snapshot, SnapshotSource,
-    Topic, TopicConfig,
+    Topic, TopicConfig, MAX_OFFSET, MAX_SEGMENT_SIZE, MAX_TIMESTAMP_MS,
 };
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
@@ -305,6 +305,13 @@ impl SnapshotBuilder {
         };
         // Topic and partition are filled in by `end_partition` / `end_topic`.
         let (topic, partition) = (String::new(), 0);
+        let in_range = |o: i64| (0..=MAX_OFFSET).contains(&o);
+        let ts_in_range = |t: i64| (-MAX_TIMESTAMP_MS..=MAX_TIMESTAMP_MS).contains(&t);
+        let bad_ts = [Some(s.max_timestamp_ms), s.event_timestamp_ms]
+            .into_iter()
+            .flatten()
+            .map(|t| t.0)
+            .find(|&t| !ts_in_range(t));
         let problem = if size < 0 {
             Some(ProblemKind::NegativeSize {
                 topic,
@@ -312,13 +319,31 @@ impl SnapshotBuilder {
                 id: s.id.into_owned(),
                 size_bytes: size,
             })
-        } else if start < 0 || end < start {
+        } else if size > MAX_SEGMENT_SIZE {
+            Some(ProblemKind::SizeTooLarge {
+                topic,
+                partition,
+                id: s.id.into_owned(),
+                size_bytes: size,
+            })
+        } else if !in_range(start)
+            || !in_range(end)
+            || end < start
+            || s.leader_epochs.iter().any(|&(_, o)| !in_range(o.0))
+        {
             Some(ProblemKind::BadOffsets {
                 topic,
                 partition,
                 id: s.id.into_owned(),
                 start_offset: start,
                 end_offset: end,
+            })
+        } else if let Some(value) = bad_ts {
+            Some(ProblemKind::TimestampOutOfRange {
+                topic,
+                partition,
+                id: s.id.into_owned(),
+                value,
             })
         } else if s.leader_epochs.is_empty() {
             Some(ProblemKind::EmptyLeaderEpochs {
@@ -370,6 +395,48 @@ impl SnapshotBuilder {
             return Err("partition");
         };
         let mut kinds = b.problems;
+        // Partition-level values out of range are ignored (the engine infers what it needs).
+        let mut checked = |field: &'static str, v: Option<i64>| match v {
+            Some(x) if !(-1..=MAX_OFFSET).contains(&x) => {
+                kinds.push((
+                    ProblemKind::PartitionFieldOutOfRange {
+                        topic: String::new(),
+                        partition,
+                        field,
+                        value: x,
+                    },
+                    None,
+                ));
+                None
+            }
+            v => v,
+        };
+        let log_start_offset = checked("logStartOffset", b.log_start_offset);
+        let log_end_offset = checked("logEndOffset", b.log_end_offset);
+        let local_log_start_offset = checked("localLogStartOffset", b.local_log_start_offset);
+        let local_size_bytes = checked("localSizeBytes", b.local_size_bytes);
+        let only_local_size_bytes = checked("onlyLocalSizeBytes", b.only_local_size_bytes);
+        let lineage = b.leader_epochs.as_deref().map(epochs);
+        let bad_epoch = lineage
+            .iter()
+            .flatten()
+            .map(|&(_, o)| o)
+            .find(|o| !(0..=MAX_OFFSET).contains(o));
+        let leader_epochs = match bad_epoch {
+            Some(value) => {
+                kinds.push((
+                    ProblemKind::PartitionFieldOutOfRange {
+                        topic: String::new(),
+                        partition,
+                        field: "leaderEpochs",
+                        value,
+                    },
+                    None,
+                ));
+                None
+            }
+            None => lineage,
+        };
         let mut overlaps = Vec::new();
         report_overlaps(partition, &self.scratch, &mut overlaps);
         kinds.extend(overlaps.into_iter().map(|k| (k, None)));
@@ -389,12 +456,12 @@ impl SnapshotBuilder {
             }));
         t.partitions.push(Partition {
             partition,
-            log_start_offset: b.log_start_offset,
-            log_end_offset: b.log_end_offset,
-            local_log_start_offset: b.local_log_start_offset,
-            local_size_bytes: b.local_size_bytes,
-            only_local_size_bytes: b.only_local_size_bytes,
-            leader_epochs: b.leader_epochs.as_deref().map(epochs),
+            log_start_offset,
+            log_end_offset,
+            local_log_start_offset,
+            local_size_bytes,
+            only_local_size_bytes,
+            leader_epochs,
             segments,
         });
         Ok(())
@@ -481,6 +548,15 @@ fn label(kind: &mut ProblemKind, name: Option<&str>, number: Option<i32>) {
             topic, partition, ..
         }
         | BadOffsets {
+            topic, partition, ..
+        }
+        | SizeTooLarge {
+            topic, partition, ..
+        }
+        | PartitionFieldOutOfRange {
+            topic, partition, ..
+        }
+        | TimestampOutOfRange {
             topic, partition, ..
         }
         | EmptyLeaderEpochs {
@@ -666,11 +742,24 @@ mod tests {
         let mut s = load_text(EXAMPLE).unwrap().snapshot;
         let p = &mut s.topics[0].partitions[0];
         let mut v = p.segments.to_vec();
-        v[0].end_offset = i64::MAX;
-        p.segments = v.into();
+        v[0].end_offset = MAX_OFFSET;
+        p.segments = v.clone().into();
         let json = to_json(&s, false);
-        assert!(json.contains(&format!("\"{}\"", i64::MAX)));
+        assert!(json.contains(&format!("\"{MAX_OFFSET}\"")));
         assert_eq!(load_text(&json).unwrap().snapshot, s);
+        // Past MAX_OFFSET (i64::MAX, where `end + 1` overflows: found by the whatif_index
+        // fuzzer) the segment is dropped, not read.
+        v[0].end_offset = i64::MAX;
+        s.topics[0].partitions[0].segments = v.into();
+        let loaded = load_text(&to_json(&s, false)).unwrap();
+        assert!(loaded.snapshot.topics[0].partitions[0].segments.is_empty());
+        assert!(matches!(
+            loaded.problems[0].kind,
+            ProblemKind::BadOffsets {
+                end_offset: i64::MAX,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -105,3 +105,71 @@ fn errors_in_a_top_level_non_object_are_located_from_its_start() {
     loader.feed(b"2, 3]").unwrap();
     assert_eq!(loader.progress().bytes, 9);
 }
+
+/// Found by `whatif_index`: a segment ending at `i64::MAX` (which the loader used to admit)
+/// overflowed `end + 1` when the log end offset was inferred. The loaders now admit offsets up
+/// to `MAX_OFFSET` and sizes up to Kafka's int; at those edges the index still equals the
+/// reference walk.
+#[test]
+fn values_at_the_loaders_bounds_plan_without_overflow() {
+    use tierlens_core::model::*;
+    use tierlens_core::profile::KafkaVersion;
+    use tierlens_core::retention::{reference, PlanIndex, Policy};
+    let seg = |id: &str, start: i64, end: i64, ts: i64| Segment {
+        id: id.into(),
+        start_offset: start,
+        end_offset: end,
+        max_timestamp_ms: ts,
+        event_timestamp_ms: None,
+        size_bytes: MAX_SEGMENT_SIZE,
+        segment_leader_epochs: vec![(0, start)],
+        state: SegmentState::CopySegmentFinished,
+        broker_id: None,
+        copy_in_progress: None,
+    };
+    let snap = Snapshot {
+        cluster: None,
+        kafka_version: None,
+        captured_at_ms: 0,
+        source: SnapshotSource::SnapshotJson,
+        topics: vec![Topic {
+            name: "t".into(),
+            topic_id: None,
+            config: TopicConfig {
+                retention_ms: i64::MAX,
+                retention_bytes: 0,
+                ..TopicConfig::default()
+            },
+            partitions: vec![Partition {
+                partition: 0,
+                segments: vec![
+                    seg("a", 0, MAX_OFFSET - 1, -MAX_TIMESTAMP_MS),
+                    seg("b", MAX_OFFSET, MAX_OFFSET, MAX_TIMESTAMP_MS),
+                ]
+                .into(),
+                ..Partition::default()
+            }],
+        }],
+    };
+    assert_eq!(
+        snap.topics[0].partitions[0].log_end_offset_or_inferred(),
+        MAX_OFFSET + 1
+    );
+    for profile in KafkaVersion::ALL {
+        for now in [i64::MIN, -1, 0, MAX_TIMESTAMP_MS, i64::MAX] {
+            let policy = Policy::new(profile);
+            let want = reference::plan(&snap, &policy, now);
+            assert_eq!(PlanIndex::build(&snap, profile).plan(&policy, now), want);
+            assert_eq!(
+                want.partitions[0].remote_log_size_bytes,
+                2 * MAX_SEGMENT_SIZE
+            );
+        }
+    }
+    // Through the loaders: past the bounds, dropped with a problem.
+    let dump = "RemoteLogSegmentMetadata{remoteLogSegmentId=RemoteLogSegmentId{topicIdPartition=M1z1YtfhQ5i7oqLNve_0UQ:t-0, id=x}, startOffset=0, endOffset=9, brokerId=0, maxTimestampMs=1, eventTimestampMs=1, segmentLeaderEpochs={0=0}, segmentSizeInBytes=SIZE, customMetadata=Optional.empty, state=COPY_SEGMENT_STARTED}";
+    let ok = load(dump.replace("SIZE", "2147483647").as_bytes()).unwrap();
+    assert_eq!(ok.snapshot.segment_count(), 1);
+    let err = load(dump.replace("SIZE", "2147483648").as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("segmentSizeInBytes"), "{err}");
+}

@@ -173,3 +173,31 @@ fn values_at_the_loaders_bounds_plan_without_overflow() {
     let err = load(dump.replace("SIZE", "2147483648").as_bytes()).unwrap_err();
     assert!(err.to_string().contains("segmentSizeInBytes"), "{err}");
 }
+
+/// Found by `stream_loader`: serde calls a number cut right after `e`, `-` or `.` invalid
+/// rather than cut short, so a chunk ending there reported "invalid number" where the whole
+/// input reports the real error further on.
+#[test]
+fn a_number_cut_by_a_chunk_is_waited_for() {
+    for doc in [
+        &b"{\"x\": 1e308r}"[..],
+        b"{\"x\": [1, -2.5e-3, 7]}",
+        b"{\"format\": \"tierlens-snapshot\", \"version\": 1, \"capturedAtMs\": -1.0e3, \"topics\": []}",
+        b"{\"format\": \"tierlens-snapshot\", \"version\": 1, \"capturedAtMs\": 1.5e, \"topics\": []}",
+    ] {
+        let whole = load(doc);
+        for size in 1..doc.len() {
+            assert_eq!(fed_in(doc, size), whole, "{:?}, chunks of {size}", String::from_utf8_lossy(doc));
+        }
+    }
+    assert!(matches!(
+        load(b"{\"x\": 1e308r}"),
+        Err(LoadError::Json {
+            line: 1,
+            column: 12,
+            ..
+        })
+    ));
+    let ok = load(b"{\"format\": \"tierlens-snapshot\", \"version\": 1, \"capturedAtMs\": -1.0e3, \"topics\": []}").unwrap();
+    assert_eq!(ok.snapshot.captured_at_ms, -1000);
+}

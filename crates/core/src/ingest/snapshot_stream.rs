@@ -378,6 +378,17 @@ impl SnapshotStream {
                 self.retry_at = (data.len() - at) * 2;
                 Ok(None)
             }
+            // serde reports a number cut after `-`, `.` or `e` as invalid, not as cut short:
+            // when the bytes end in a piece of a number, wait for the rest (an error before it
+            // is met again then, in the same place).
+            Err(_)
+                if !eof
+                    && text.len() == data.len() - at
+                    && data.last().is_some_and(|b| b"0123456789+-.eE".contains(b)) =>
+            {
+                self.retry_at = (data.len() - at) * 2;
+                Ok(None)
+            }
             Err(e) => Err(self.json_error(&data, at, e)),
         }
     }

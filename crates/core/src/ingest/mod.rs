@@ -233,7 +233,12 @@ pub enum LoadError {
 /// Reads any supported input held whole: snapshot JSON or a formatter / dump-log text, either
 /// optionally gzip-compressed. The format is sniffed from the content, not the file name.
 pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
-    let mut loader = StreamLoader::new();
+    load_with_limit(bytes, DEFAULT_MAX_HELD_BYTES)
+}
+
+/// [`load`] with another limit on the memory the load may hold ([`StreamLoader::with_limit`]).
+pub fn load_with_limit(bytes: &[u8], max_held: u64) -> Result<Loaded, LoadError> {
+    let mut loader = StreamLoader::with_limit(max_held);
     loader.feed(bytes)?;
     loader.finish()
 }
@@ -261,6 +266,18 @@ mod tests {
             e.to_string().contains("(no \"format\" field, expected"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn load_with_limit_applies_the_limit() {
+        let text = crate::ingest::snapshot_v1::to_json(&crate::demo::demo_snapshot(), false);
+        assert!(load(text.as_bytes()).is_ok());
+        assert!(matches!(
+            load_with_limit(text.as_bytes(), 4096),
+            Err(LoadError::TooLarge { max: 4096, .. })
+        ));
+        assert_eq!(StreamLoader::with_limit(4096).limit(), 4096);
+        assert_eq!(StreamLoader::new().limit(), DEFAULT_MAX_HELD_BYTES);
     }
 
     #[test]

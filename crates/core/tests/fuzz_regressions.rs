@@ -190,6 +190,17 @@ fn a_number_cut_by_a_chunk_is_waited_for() {
             assert_eq!(fed_in(doc, size), whole, "{:?}, chunks of {size}", String::from_utf8_lossy(doc));
         }
     }
+    // Waiting applies to a number cut at the end only: an error earlier in bytes that happen to
+    // end in a digit (here: before a byte that is not UTF-8) is reported, as in chunks.
+    let doc = b"{\"topics\": [{\"config\": \"12\", \"x\": 1\xc9}]}";
+    let err = load(doc).unwrap_err();
+    assert!(
+        matches!(&err, LoadError::Schema { line: 1, message, .. } if message.contains("expected a map")),
+        "{err:?}"
+    );
+    for size in 1..doc.len() {
+        assert_eq!(fed_in(doc, size).unwrap_err(), err, "chunks of {size}");
+    }
     assert!(matches!(
         load(b"{\"x\": 1e308r}"),
         Err(LoadError::Json {

@@ -19,6 +19,19 @@ use super::snapshot_v1::{
 use super::{LoadError, Loaded};
 use serde::de::{Deserialize, DeserializeOwned, IgnoredAny};
 
+/// Byte index in `text` of the character a serde error points at (its 1-based line and column).
+fn error_index(text: &str, e: &serde_json::Error) -> usize {
+    let bytes = text.as_bytes();
+    let mut line_start = 0;
+    for _ in 1..e.line() {
+        match memchr::memchr(b'\n', &bytes[line_start..]) {
+            Some(i) => line_start += i + 1,
+            None => break,
+        }
+    }
+    line_start + e.column().saturating_sub(1)
+}
+
 /// How far a streaming load has got.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -379,12 +392,13 @@ impl SnapshotStream {
                 Ok(None)
             }
             // serde reports a number cut after `-`, `.` or `e` as invalid, not as cut short:
-            // when the bytes end in a piece of a number, wait for the rest (an error before it
-            // is met again then, in the same place).
-            Err(_)
+            // when the error is at the last byte and that byte can be part of a number, wait
+            // for the rest.
+            Err(e)
                 if !eof
                     && text.len() == data.len() - at
-                    && data.last().is_some_and(|b| b"0123456789+-.eE".contains(b)) =>
+                    && data.last().is_some_and(|b| b"0123456789+-.eE".contains(b))
+                    && error_index(text, &e) + 1 >= text.len() =>
             {
                 self.retry_at = (data.len() - at) * 2;
                 Ok(None)

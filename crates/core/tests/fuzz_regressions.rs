@@ -212,3 +212,26 @@ fn a_number_cut_by_a_chunk_is_waited_for() {
     let ok = load(b"{\"format\": \"tierlens-snapshot\", \"version\": 1, \"capturedAtMs\": -1.0e3, \"topics\": []}").unwrap();
     assert_eq!(ok.snapshot.captured_at_ms, -1000);
 }
+
+/// Found by `stream_loader`: a number followed by a multi-byte character cut by the chunk's end
+/// was taken as complete (the partial character was not yet text), so the character was then
+/// read as the next token: "expected `,` or `}`" in chunks, "trailing characters" whole.
+#[test]
+fn a_number_before_a_cut_multibyte_character_is_waited_for() {
+    for doc in [
+        "{\"capturedAtMs\": 17\u{feff}, \"x\": 1}".as_bytes(),
+        "{\"format\": \"tierlens-snapshot\", \"version\": 1, \"capturedAtMs\": 5日}".as_bytes(),
+        "{\"x\": [1, 2€]}".as_bytes(),
+    ] {
+        let whole = load(doc).unwrap_err();
+        // serde's wording: after a number on its own, or inside an array.
+        assert!(
+            matches!(&whole, LoadError::Json { message, .. }
+                if message == "trailing characters" || message == "expected `,` or `]`"),
+            "{whole:?}"
+        );
+        for size in 1..doc.len() {
+            assert_eq!(fed_in(doc, size).unwrap_err(), whole, "chunks of {size}");
+        }
+    }
+}

@@ -235,3 +235,35 @@ fn a_number_before_a_cut_multibyte_character_is_waited_for() {
         }
     }
 }
+
+/// Found by `stream_loader`: gzip whose text goes wrong (not UTF-8) before its compressed
+/// stream breaks. Fed at once, the inflater met the break before handing over the text before
+/// it ("corrupt deflate stream"); in chunks the text error came first. The text inflated before
+/// the break is now read first either way.
+#[test]
+fn gzip_text_errors_before_a_corrupt_stream_come_first() {
+    use std::io::Write;
+    let mut text = b"{\"format\": \"tierlens-snapshot\", \"x\": \"".to_vec();
+    text.push(0xff);
+    // Text that does not compress much, so the break is far from the bad byte.
+    let mut x = 7u32;
+    text.extend((0..20_000).map(|_| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        b'a' + (x % 26) as u8
+    }));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&text).unwrap();
+    let mut gz = gz.finish().unwrap();
+    // Break the compressed stream well after the bad byte.
+    let n = gz.len();
+    for b in &mut gz[n / 2..n / 2 + 16] {
+        *b = 0xff;
+    }
+    let whole = load(&gz).unwrap_err();
+    assert_eq!(whole, LoadError::NotUtf8 { offset: 38 });
+    for size in [1, 2, 5, 64, 1000] {
+        assert_eq!(fed_in(&gz, size).unwrap_err(), whole, "chunks of {size}");
+    }
+}

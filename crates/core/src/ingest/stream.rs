@@ -111,6 +111,12 @@ impl StreamLoader {
             }
             Raw::Gzip(d) => {
                 let written = d.write_all(chunk);
+                if written.is_err() && !d.get_ref().has_error() {
+                    // What was inflated before the compressed stream broke reaches the text
+                    // first: an error there is earlier in the input, and is the one reported when
+                    // the input arrives in smaller chunks.
+                    let _ = d.flush();
+                }
                 let text = d.get_mut();
                 if let Some(e) = text.take_error() {
                     return Err(e);
@@ -197,6 +203,14 @@ impl Text {
                 stream.pending() as u64
                     + stream.records() * SEGMENT_HELD_BYTES
                     + stream.problems() * PROBLEM_HELD_BYTES
+            }
+        }
+    }
+
+    fn has_error(&self) -> bool {
+        match self {
+            Text::Sniffing { error, .. } | Text::Json { error, .. } | Text::Dump { error, .. } => {
+                error.is_some()
             }
         }
     }
@@ -315,6 +329,10 @@ impl Blanks {
 /// The gzip decoder writes decompressed text here.
 impl Write for Text {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The first error stands: nothing more is read after it.
+        if self.has_error() {
+            return Err(std::io::Error::other("the decompressed text was refused"));
+        }
         match self.push(buf) {
             Ok(()) => Ok(buf.len()),
             Err(e) => {

@@ -267,3 +267,20 @@ fn gzip_text_errors_before_a_corrupt_stream_come_first() {
         assert_eq!(fed_in(&gz, size).unwrap_err(), whole, "chunks of {size}");
     }
 }
+
+/// Found by `stream_loader`: a value that starts with a multi-byte character cut by the chunk's
+/// end was parsed from no text at all, a schema error "EOF" in chunks where the whole input
+/// says "expected value".
+#[test]
+fn a_value_starting_with_a_cut_multibyte_character_is_waited_for() {
+    let doc = "{\"topics\": [{\"name\": \"t\", \"partitions\": [{\"partition\": \u{feff}1}]}]}"
+        .as_bytes();
+    let whole = load(doc).unwrap_err();
+    assert!(
+        matches!(&whole, LoadError::Json { line: 1, message, .. } if message == "expected value"),
+        "{whole:?}"
+    );
+    for size in 1..doc.len() {
+        assert_eq!(fed_in(doc, size).unwrap_err(), whole, "chunks of {size}");
+    }
+}

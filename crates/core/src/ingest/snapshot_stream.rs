@@ -362,8 +362,9 @@ impl SnapshotStream {
         at: usize,
         eof: bool,
     ) -> Result<Option<(T, usize)>, LoadError> {
-        // Only a character cut by the chunk's end lies past the text: wait for the rest.
-        let Some(text) = data.text.get(at..) else {
+        // Only a character cut by the chunk's end lies past the text (or the value starts with
+        // it): wait for the rest.
+        let Some(text) = data.text.get(at..).filter(|t| !t.is_empty()) else {
             self.retry_at = data.len() - at + 1;
             return Ok(None);
         };

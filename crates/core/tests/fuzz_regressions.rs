@@ -284,3 +284,30 @@ fn a_value_starting_with_a_cut_multibyte_character_is_waited_for() {
         assert_eq!(fed_in(doc, size).unwrap_err(), whole, "chunks of {size}");
     }
 }
+
+/// Found by `stream_loader`: where a `:` was expected came a byte that starts a multi-byte
+/// character but is not followed by one. Fed at once that is "not UTF-8"; when a chunk ended
+/// right after it, the walker read the lone byte as a token ("expected `:`"). Nothing past the
+/// whole characters is looked at now until the rest arrives.
+#[test]
+fn a_lone_lead_byte_is_not_read_as_a_token() {
+    for doc in [
+        &b"{\"topics\": [{\"name\"\xd9\xd9: \"t\"}]}"[..],
+        b"{\"format\" \xe2\x82",
+        b"{\"topics\" \xe2\x82\xac}",
+        b"[1, 2]\xd9",
+    ] {
+        let whole = load(doc).unwrap_err();
+        for size in 1..doc.len() {
+            assert_eq!(
+                fed_in(doc, size).unwrap_err(),
+                whole,
+                "{doc:?}, chunks of {size}"
+            );
+        }
+    }
+    assert_eq!(
+        load(b"{\"topics\": [{\"name\"\xd9\xd9: \"t\"}]}").unwrap_err(),
+        LoadError::NotUtf8 { offset: 19 }
+    );
+}

@@ -410,22 +410,25 @@ impl SnapshotStream {
     }
 
     /// Walks as far as `data` allows; returns how many bytes were consumed.
-    fn run(&mut self, bytes: &[u8], eof: bool) -> Result<usize, LoadError> {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            // A character cut by the chunk's end: the rest arrives with the next chunk.
+    fn run(&mut self, all: &[u8], eof: bool) -> Result<usize, LoadError> {
+        let (bytes, text) = match std::str::from_utf8(all) {
+            Ok(t) => (all, t),
+            // A character cut by the chunk's end: the rest arrives with the next chunk, and
+            // nothing past the whole characters is looked at before then (it may turn out not to
+            // be UTF-8, which is what the whole input would report there).
             Err(e) if e.error_len().is_none() && !eof => {
-                std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default()
+                let valid = &all[..e.valid_up_to()];
+                (valid, std::str::from_utf8(valid).unwrap_or_default())
             }
             Err(e) => {
                 let valid = e.valid_up_to();
                 // The text before the bad byte is read first: an error there comes first, and a
                 // top-level non-object keeps everything (so chunks of any size agree).
                 if valid > 0 {
-                    self.run(&bytes[..valid], false)?;
+                    self.run(&all[..valid], false)?;
                     if let Some(whole) = &mut self.non_object {
-                        whole.extend_from_slice(&bytes[valid..]);
-                        return Ok(bytes.len());
+                        whole.extend_from_slice(&all[valid..]);
+                        return Ok(all.len());
                     }
                 }
                 return Err(LoadError::NotUtf8 {
@@ -443,7 +446,14 @@ impl SnapshotStream {
             match self.step(data, &mut next, eof)? {
                 Step::Progressed => at = next,
                 Step::NeedMore => return Ok(at),
-                Step::Done => return Ok(next),
+                Step::Done => {
+                    // A top-level non-object keeps everything, a cut character included.
+                    if let Some(whole) = &mut self.non_object {
+                        whole.extend_from_slice(&all[bytes.len()..]);
+                        return Ok(all.len());
+                    }
+                    return Ok(next);
+                }
             }
         }
     }

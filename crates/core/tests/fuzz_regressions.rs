@@ -311,3 +311,29 @@ fn a_lone_lead_byte_is_not_read_as_a_token() {
         LoadError::NotUtf8 { offset: 19 }
     );
 }
+
+/// Found by `stream_loader`: like a number, a literal glued to what follows (`trueptured`) is
+/// "trailing characters" to serde; a chunk ending right after `true` hid that, and the walker
+/// then said "expected `,` or `}`".
+#[test]
+fn a_literal_is_complete_only_once_something_follows() {
+    for doc in [
+        &b"{\"copyInProgress\":trueptured}"[..],
+        b"{\"x\": nullx, \"y\": 1}",
+        b"{\"x\": false}",
+        b"{\"cluster\": null, \"kafkaVersion\": null}",
+    ] {
+        let whole = load(doc).unwrap_err();
+        for size in 1..doc.len() {
+            assert_eq!(
+                fed_in(doc, size).unwrap_err(),
+                whole,
+                "{doc:?}, chunks of {size}"
+            );
+        }
+    }
+    assert!(matches!(
+        load(b"{\"copyInProgress\":trueptured}").unwrap_err(),
+        LoadError::Json { message, .. } if message == "trailing characters"
+    ));
+}

@@ -375,10 +375,11 @@ impl SnapshotStream {
         match next.unwrap_or_else(|| Err(serde::de::Error::custom("EOF"))) {
             Ok(v) => {
                 let end = at + values.byte_offset();
-                // A number is complete only once something follows it (a whole character: the
-                // start of one cut by the chunk's end is not in `text` yet).
-                let number = data[at].is_ascii_digit() || data[at] == b'-';
-                if number && end == at + text.len() && !eof {
+                // A number or a literal (`true`, `false`, `null`) is complete only once
+                // something follows it: serde refuses one glued to what follows ("trailing
+                // characters"), which a chunk's end may hide.
+                let delimited = matches!(data[at], b'"' | b'[' | b'{');
+                if !delimited && end == at + text.len() && !eof {
                     self.retry_at = data.len() - at + 1;
                     return Ok(None);
                 }

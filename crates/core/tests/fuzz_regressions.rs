@@ -337,3 +337,19 @@ fn a_literal_is_complete_only_once_something_follows() {
         LoadError::Json { message, .. } if message == "trailing characters"
     ));
 }
+
+/// Found by `stream_loader`: serde locates some type errors as far as it has read (here past
+/// the carriage returns after `[`), so a chunk ending inside them moved the reported column.
+/// An error at the last byte that has arrived is now retried once more arrives.
+#[test]
+fn an_error_at_the_end_of_a_chunk_waits_for_more() {
+    let doc = b"{\"format\": \"tierlens-snapshot\", \"version\": 1,\n  \"capturedAtMs\": [\r\r\r\r\r\r\r\r\r\r\x0b\x0b]}";
+    let whole = load(doc).unwrap_err();
+    assert!(
+        matches!(&whole, LoadError::Schema { line: 2, .. }),
+        "{whole:?}"
+    );
+    for size in 1..doc.len() {
+        assert_eq!(fed_in(doc, size).unwrap_err(), whole, "chunks of {size}");
+    }
+}

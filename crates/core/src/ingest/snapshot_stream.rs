@@ -394,13 +394,12 @@ impl SnapshotStream {
                 self.retry_at = (data.len() - at) * 2;
                 Ok(None)
             }
-            // serde reports a number cut after `-`, `.` or `e` as invalid, not as cut short:
-            // when the error is at the last byte and that byte can be part of a number, wait
-            // for the rest.
+            // serde reports a number cut after `-`, `.` or `e` as invalid rather than cut short,
+            // and locates some errors as far as it could read: an error at the last byte of
+            // what has arrived may read differently once more arrives, so wait for it.
             Err(e)
                 if !eof
                     && text.len() == data.len() - at
-                    && data.last().is_some_and(|b| b"0123456789+-.eE".contains(b))
                     && error_index(text, &e) + 1 >= text.len() =>
             {
                 self.retry_at = (data.len() - at) * 2;

@@ -1,25 +1,79 @@
-//! Command-line arguments: parsed and validated here, turned into domain values by `main`.
+//! Command-line arguments: declared with clap's derive, validated here (values parsed into
+//! domain types, `TOPIC:KEY=VALUE` split), turned into a snapshot report by `main`.
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use tierlens_core::units::parse_bytes;
 
-pub const USAGE: &str = "\
-tierlens: Kafka tiered-storage remote log size and retention plans
-
-USAGE:
-    tierlens plan FILE [--now MS] [--kafka-version V] [--set TOPIC:KEY=VALUE]... [--json]
-    tierlens size FILE [--kafka-version V] [--json]
-
+const AFTER_HELP: &str = "\
 FILE is a tierlens snapshot (JSON or .json.gz) or the text Kafka's RemoteLogMetadataFormatter
 or kafka-dump-log.sh prints for __remote_log_metadata.
 
-OPTIONS:
-    --now MS              time of the expiration run, epoch ms (default: the snapshot's
-                          capturedAtMs; required for a formatter dump)
-    --kafka-version V     version profile: 3.6.1-3.7.0, 3.7.1, 3.8.0, 3.8.1-3.9.0, 4.0-4.2, 4.3+
-                          or a release such as 3.9.0 (default: the snapshot's, else 4.3+)
-    --set TOPIC:KEY=VALUE override a topic config: retention.ms, retention.bytes,
-                          local.retention.ms, local.retention.bytes (units: 7d, 36h, 500GiB, -1)
-    --json                print one JSON object instead of a table
-";
+Exit status: 0 ok; 2 refused (bad arguments, unreadable or invalid input, input over
+--max-input-size); 3 the report was written but records of the input were dropped (listed on
+stderr, and under \"problems\" with --json), unless --accept-dropped.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tierlens",
+    version,
+    about = "tierlens: Kafka tiered-storage remote log size and retention plans",
+    after_help = AFTER_HELP,
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: CliCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum CliCommand {
+    /// What the next remote-log expiration run deletes, per partition (with --set: under
+    /// proposed configs).
+    Plan {
+        #[command(flatten)]
+        common: Common,
+        /// Time of the expiration run, epoch ms (default: the snapshot's capturedAtMs;
+        /// required for a formatter dump).
+        #[arg(long, value_name = "MS", value_parser = parse_now, allow_negative_numbers = true)]
+        now: Option<i64>,
+        /// Override a topic config: retention.ms, retention.bytes, local.retention.ms,
+        /// local.retention.bytes (units: 7d, 36h, 500GiB, -1). Repeatable.
+        #[arg(long = "set", value_name = "TOPIC:KEY=VALUE", value_parser = parse_set)]
+        sets: Vec<Set>,
+    },
+    /// Remote log size (RemoteLogSizeBytes and the retention total) per topic and cluster.
+    Size {
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct Common {
+    /// Snapshot JSON (optionally gzip) or a formatter / kafka-dump-log text.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Version profile: 3.6.1-3.7.0, 3.7.1, 3.8.0, 3.8.1-3.9.0, 4.0-4.2, 4.3+ or a release
+    /// such as 3.9.0 (default: the snapshot's, else 4.3+).
+    #[arg(long, value_name = "V")]
+    kafka_version: Option<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Exit 0 even when records of the input were dropped (they are still listed).
+    #[arg(long)]
+    accept_dropped: bool,
+    /// Refuse an input once holding it would take more than this much memory (units: 512MiB,
+    /// 4GiB, 1G; -1 or unlimited: no limit).
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "2GiB",
+        value_parser = parse_max_input_size,
+        allow_negative_numbers = true
+    )]
+    max_input_size: u64,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
@@ -42,28 +96,21 @@ pub struct Args {
     pub kafka_version: Option<String>,
     pub sets: Vec<Set>,
     pub json: bool,
+    /// Dropped records do not change the exit status.
+    pub accept_dropped: bool,
+    /// `StreamLoader::with_limit`: bytes a load may hold.
+    pub max_input_size: u64,
 }
 
-/// Why the arguments were refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ArgsError {
-    Help,
-    Usage(String),
-}
-
-fn value(it: &mut impl Iterator<Item = String>, flag: &str) -> Result<String, ArgsError> {
-    it.next()
-        .ok_or_else(|| ArgsError::Usage(format!("{flag} needs a value")))
+fn parse_now(s: &str) -> Result<i64, String> {
+    s.parse::<i64>()
+        .map_err(|_| format!("{s:?}: expected epoch milliseconds"))
 }
 
 /// `TOPIC:KEY=VALUE`; the topic is everything before the last `:` that precedes the key, so
 /// topic names with `:` are impossible in Kafka anyway and `.`/`-` are fine.
-fn parse_set(s: &str) -> Result<Set, ArgsError> {
-    let bad = || {
-        ArgsError::Usage(format!(
-            "--set {s:?}: expected TOPIC:KEY=VALUE, e.g. orders:retention.ms=7d"
-        ))
-    };
+fn parse_set(s: &str) -> Result<Set, String> {
+    let bad = || format!("{s:?}: expected TOPIC:KEY=VALUE, e.g. orders:retention.ms=7d");
     let (lhs, value) = s.split_once('=').ok_or_else(bad)?;
     let (topic, key) = lhs.rsplit_once(':').ok_or_else(bad)?;
     if topic.is_empty() || key.is_empty() || value.is_empty() {
@@ -76,61 +123,70 @@ fn parse_set(s: &str) -> Result<Set, ArgsError> {
     })
 }
 
-pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, ArgsError> {
-    let mut it = args.into_iter();
-    let command = match it.next().as_deref() {
-        Some("plan") => Command::Plan,
-        Some("size") => Command::Size,
-        Some("-h" | "--help" | "help") | None => return Err(ArgsError::Help),
-        Some(other) => {
-            return Err(ArgsError::Usage(format!(
-                "unknown command {other:?} (expected plan or size)"
-            )))
-        }
-    };
-    let mut file = None;
-    let mut now = None;
-    let mut kafka_version = None;
-    let mut sets = Vec::new();
-    let mut json = false;
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => json = true,
-            "-h" | "--help" => return Err(ArgsError::Help),
-            "--now" => {
-                let v = value(&mut it, "--now")?;
-                now = Some(v.parse::<i64>().map_err(|_| {
-                    ArgsError::Usage(format!("--now {v:?}: expected epoch milliseconds"))
-                })?);
-            }
-            "--kafka-version" => kafka_version = Some(value(&mut it, "--kafka-version")?),
-            "--set" => sets.push(parse_set(&value(&mut it, "--set")?)?),
-            flag if flag.starts_with("--") => {
-                return Err(ArgsError::Usage(format!("unknown option {flag}")))
-            }
-            _ if file.is_none() => file = Some(PathBuf::from(a)),
-            _ => return Err(ArgsError::Usage(format!("unexpected argument {a:?}"))),
-        }
+/// A size in the core's units; `-1` / `unlimited` lifts the limit.
+fn parse_max_input_size(s: &str) -> Result<u64, String> {
+    if s.trim().eq_ignore_ascii_case("unlimited") {
+        return Ok(u64::MAX);
     }
-    if command == Command::Size && (now.is_some() || !sets.is_empty()) {
-        return Err(ArgsError::Usage("size takes no --now or --set".into()));
+    match parse_bytes(s).map_err(|e| e.to_string())? {
+        -1 => Ok(u64::MAX),
+        n if n > 0 => Ok(n as u64),
+        _ => Err(format!(
+            "{s:?}: expected a positive size such as 4GiB (or -1 for no limit)"
+        )),
     }
-    Ok(Args {
-        command,
-        file: file.ok_or_else(|| ArgsError::Usage("missing FILE".into()))?,
-        now,
-        kafka_version,
-        sets,
-        json,
+}
+
+/// Parses the arguments (without the program name). `Err` is clap's: help, version, or a
+/// usage error, each printed and exited with by `clap::Error::exit` (0 or 2).
+pub fn parse<I, T>(args: I) -> Result<Args, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(
+        std::iter::once("tierlens".into()).chain(args.into_iter().map(Into::into)),
+    )?;
+    Ok(match cli.command {
+        CliCommand::Plan { common, now, sets } => Args::new(Command::Plan, common, now, sets),
+        CliCommand::Size { common } => Args::new(Command::Size, common, None, Vec::new()),
     })
+}
+
+impl Args {
+    fn new(command: Command, c: Common, now: Option<i64>, sets: Vec<Set>) -> Args {
+        Args {
+            command,
+            file: c.file,
+            now,
+            kafka_version: c.kafka_version,
+            sets,
+            json: c.json,
+            accept_dropped: c.accept_dropped,
+            max_input_size: c.max_input_size,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::error::ErrorKind;
 
-    fn p(s: &str) -> Result<Args, ArgsError> {
-        parse(s.split_whitespace().map(String::from))
+    fn p(s: &str) -> Result<Args, clap::Error> {
+        parse(s.split_whitespace())
+    }
+
+    fn usage_error(s: &str) -> String {
+        let e = p(s).expect_err(s);
+        assert_eq!(e.exit_code(), 2, "{s}: {e}");
+        e.to_string()
+    }
+
+    #[test]
+    fn the_clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
     }
 
     #[test]
@@ -140,6 +196,7 @@ mod tests {
                 .unwrap();
         assert_eq!(a.command, Command::Plan);
         assert_eq!(a.now, Some(5));
+        assert_eq!(p("plan f --now -5").unwrap().now, Some(-5));
         assert_eq!(a.kafka_version.as_deref(), Some("3.9.0"));
         assert_eq!(
             a.sets,
@@ -150,17 +207,53 @@ mod tests {
             }]
         );
         assert!(a.json);
+        assert!(!a.accept_dropped);
+        // The default of --max-input-size is the core's default limit.
+        assert_eq!(a.max_input_size, tierlens_core::DEFAULT_MAX_HELD_BYTES);
+    }
+
+    #[test]
+    fn set_repeats_and_size_takes_the_common_options() {
+        let a = p("plan f --set a:retention.ms=1 --set b.c:retention.bytes=2GiB").unwrap();
+        assert_eq!(a.sets.len(), 2);
+        assert_eq!(a.sets[1].topic, "b.c");
+        assert_eq!(a.sets[1].value, "2GiB");
+        let a = p("size f --json --accept-dropped --max-input-size 512MiB").unwrap();
+        assert_eq!(a.command, Command::Size);
+        assert!(a.json && a.accept_dropped);
+        assert_eq!(a.max_input_size, 512 << 20);
+        assert_eq!(
+            p("size f --max-input-size -1").unwrap().max_input_size,
+            u64::MAX
+        );
+        assert_eq!(
+            p("size f --max-input-size unlimited")
+                .unwrap()
+                .max_input_size,
+            u64::MAX
+        );
     }
 
     #[test]
     fn refusals_say_what_is_wrong() {
-        assert_eq!(p("plan"), Err(ArgsError::Usage("missing FILE".into())));
-        assert!(matches!(p("plan f --now soon"), Err(ArgsError::Usage(m)) if m.contains("epoch")));
-        assert!(
-            matches!(p("plan f --set orders"), Err(ArgsError::Usage(m)) if m.contains("TOPIC:KEY=VALUE"))
+        assert!(usage_error("plan").contains("<FILE>"));
+        assert!(usage_error("plan f --now soon").contains("epoch"));
+        assert!(usage_error("plan f --set orders").contains("TOPIC:KEY=VALUE"));
+        assert!(usage_error("plan f --bogus").contains("--bogus"));
+        assert!(usage_error("delete f").contains("delete"));
+        assert!(usage_error("size f --now 5").contains("--now"));
+        assert!(usage_error("size f --max-input-size 0").contains("positive size"));
+        assert!(usage_error("size f --max-input-size lots").contains("not a size"));
+        // No arguments at all: the help.
+        let e = p("").unwrap_err();
+        assert_eq!(
+            e.kind(),
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
         );
-        assert!(matches!(p("plan f --bogus"), Err(ArgsError::Usage(m)) if m.contains("--bogus")));
-        assert!(matches!(p("delete f"), Err(ArgsError::Usage(_))));
-        assert_eq!(p(""), Err(ArgsError::Help));
+        assert_eq!(p("--help").unwrap_err().kind(), ErrorKind::DisplayHelp);
+        assert_eq!(
+            p("--version").unwrap_err().kind(),
+            ErrorKind::DisplayVersion
+        );
     }
 }

@@ -2,60 +2,60 @@
 //! The same core as the dashboard, so the numbers are the same.
 mod args;
 
-use args::{Args, ArgsError, Command};
+use args::{Args, Command};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use tierlens_core::profile::KafkaVersion;
 use tierlens_core::retention::{PlanIndex, Policy};
 use tierlens_core::size::sizes;
 use tierlens_core::units::{format_bytes, parse_config_value};
-use tierlens_core::{ConfigKey, Loaded, SnapshotSource, StreamLoader};
+use tierlens_core::{ConfigKey, LoadError, Loaded, Problem, SnapshotSource, StreamLoader};
+
+/// Exit status: the report was written but the loader dropped records of the input (a bad
+/// segment, line or update), so totals may be short. `--accept-dropped` turns it into 0.
+const EXIT_DROPPED: u8 = 3;
+/// Exit status of every refusal ([`CliError`]) and of clap's usage errors.
+const EXIT_REFUSED: u8 = 2;
 
 /// Everything that ends the program with exit code 2, each with its message.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 enum CliError {
-    Usage(String),
+    #[error("cannot read {0}: {1}")]
     Read(String, std::io::Error),
-    Load(String, tierlens_core::LoadError),
+    #[error("{0}: {1}")]
+    Load(String, LoadError),
+    #[error("--kafka-version: {0}")]
     Version(String),
+    #[error("a formatter dump carries no capture time: pass --now MS (epoch milliseconds)")]
     NowRequired,
+    #[error("--set: the snapshot has no topic {0:?}")]
     UnknownTopic(String),
+    #[error("--set: {0:?} is not a retention config (retention.ms, retention.bytes, local.retention.ms, local.retention.bytes)")]
     UnknownKey(String),
+    #[error("--set {0}: {1}")]
     BadValue(String, String),
 }
 
-impl std::fmt::Display for CliError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CliError::Usage(m) => write!(f, "{m}\n\n{}", args::USAGE),
-            CliError::Read(p, e) => write!(f, "cannot read {p}: {e}"),
-            CliError::Load(p, e) => write!(f, "{p}: {e}"),
-            CliError::Version(m) => write!(f, "--kafka-version: {m}"),
-            CliError::NowRequired => write!(
-                f,
-                "a formatter dump carries no capture time: pass --now MS (epoch milliseconds)"
-            ),
-            CliError::UnknownTopic(t) => write!(f, "--set: the snapshot has no topic {t:?}"),
-            CliError::UnknownKey(k) => write!(
-                f,
-                "--set: {k:?} is not a retention config (retention.ms, retention.bytes, local.retention.ms, local.retention.bytes)"
-            ),
-            CliError::BadValue(k, e) => write!(f, "--set {k}: {e}"),
-        }
-    }
-}
-
 fn main() -> ExitCode {
-    let args = match args::parse(std::env::args().skip(1)) {
+    let args = match args::parse(std::env::args_os().skip(1)) {
         Ok(a) => a,
-        Err(ArgsError::Help) => {
-            print!("{}", args::USAGE);
+        // `tierlens` alone prints the help, as `--help` does, and is no error.
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            print!("{}", e.render());
             return ExitCode::SUCCESS;
         }
-        Err(ArgsError::Usage(m)) => return fail(CliError::Usage(m)),
+        Err(e) => e.exit(),
     };
     match run(&args) {
-        Ok(out) => {
-            print!("{out}");
+        Ok(report) => {
+            print!("{}", report.out);
+            if report.dropped > 0 && !args.accept_dropped {
+                eprintln!(
+                    "tierlens: {} of the input dropped (see above); the report leaves them out. Exit status {EXIT_DROPPED}; pass --accept-dropped to exit 0.",
+                    tierlens_core::units::counted(report.dropped as u64, "record")
+                );
+                return ExitCode::from(EXIT_DROPPED);
+            }
             ExitCode::SUCCESS
         }
         Err(e) => fail(e),
@@ -64,36 +64,98 @@ fn main() -> ExitCode {
 
 fn fail(e: CliError) -> ExitCode {
     eprintln!("tierlens: {e}");
-    ExitCode::from(2)
+    if let CliError::Load(_, LoadError::TooLarge { .. }) = e {
+        eprintln!("tierlens: raise the limit with --max-input-size, e.g. --max-input-size 8GiB (-1: none)");
+    }
+    ExitCode::from(EXIT_REFUSED)
+}
+
+/// Files at least this large show a progress bar (when stderr is a terminal).
+const PROGRESS_FROM_BYTES: u64 = 8 << 20;
+
+/// A progress bar on stderr of the bytes read of the file's size, with the segments parsed;
+/// hidden when stderr is not a terminal (pipes, tests) or the file is small.
+fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
+    let Some(len) = len.filter(|&l| l >= PROGRESS_FROM_BYTES) else {
+        return indicatif::ProgressBar::hidden();
+    };
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} reading [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta}) {msg}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }
 
 /// Streams the file through the loader in 1 MiB reads: the whole file is never held, as in the
 /// browser.
-fn read_snapshot(file: &std::path::Path, path: &str) -> Result<Loaded, CliError> {
+fn read_snapshot(file: &std::path::Path, path: &str, max_held: u64) -> Result<Loaded, CliError> {
     use std::io::Read;
     let read_err = |e| CliError::Read(path.to_string(), e);
     let load_err = |e| CliError::Load(path.to_string(), e);
     let mut file = std::fs::File::open(file).map_err(read_err)?;
-    let mut loader = StreamLoader::new();
+    let bar = progress_bar(file.metadata().ok().map(|m| m.len()));
+    let mut loader = StreamLoader::with_limit(max_held);
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = match file.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(read_err(e)),
+            Err(e) => {
+                bar.finish_and_clear();
+                return Err(read_err(e));
+            }
         };
-        loader.feed(&buf[..n]).map_err(load_err)?;
+        if let Err(e) = loader.feed(&buf[..n]) {
+            bar.finish_and_clear();
+            return Err(load_err(e));
+        }
+        bar.inc(n as u64);
+        if !bar.is_hidden() {
+            bar.set_message(format!("{} segments", loader.progress().segments));
+        }
     }
+    bar.finish_and_clear();
     loader.finish().map_err(load_err)
 }
 
+/// What `run` prints, and how many records of the input were dropped.
+struct Report {
+    out: String,
+    dropped: usize,
+}
+
+/// One problem of the input in the JSON report: where (`topic`, `partition`, `id` of the
+/// segment, `line` of a dump, byte `offset` of a snapshot segment), what (`kind` and its
+/// fields, `message`) and whether data was left out (`dropped`).
+#[derive(serde::Serialize)]
+struct ProblemJson<'a> {
+    #[serde(flatten)]
+    problem: &'a Problem,
+    message: String,
+    dropped: bool,
+}
+
 /// Loads the file, resolves the profile and policy, and renders the requested report.
-fn run(args: &Args) -> Result<String, CliError> {
+fn run(args: &Args) -> Result<Report, CliError> {
     let path = args.file.display().to_string();
-    let Loaded { snapshot, problems } = read_snapshot(&args.file, &path)?;
+    let Loaded { snapshot, problems } = read_snapshot(&args.file, &path, args.max_input_size)?;
+    let dropped = problems.iter().filter(|p| p.kind.drops_data()).count();
     for p in &problems {
-        eprintln!("tierlens: warning: {p}");
+        let what = if p.kind.drops_data() {
+            "dropped"
+        } else {
+            "warning"
+        };
+        eprintln!("tierlens: {what}: {p}");
     }
     let profile = match &args.kafka_version {
         Some(v) => {
@@ -106,14 +168,14 @@ fn run(args: &Args) -> Result<String, CliError> {
         }
         None => KafkaVersion::for_snapshot(snapshot.kafka_version.as_deref()).0,
     };
-    match args.command {
+    let out = match args.command {
         Command::Size => {
             let report = sizes(&snapshot, profile);
-            Ok(if args.json {
-                json(&report)
+            if args.json {
+                json(&report, &problems)
             } else {
                 size_table(&report)
-            })
+            }
         }
         Command::Plan => {
             let now = match (args.now, snapshot.source) {
@@ -136,18 +198,42 @@ fn run(args: &Args) -> Result<String, CliError> {
                 policy.set(&s.topic, key, v);
             }
             let plan = PlanIndex::build(&snapshot, profile).plan(&policy, now);
-            Ok(if args.json {
-                json(&plan)
+            if args.json {
+                json(&plan, &problems)
             } else {
                 plan_table(&plan)
-            })
+            }
         }
-    }
+    };
+    Ok(Report { out, dropped })
 }
 
-fn json<T: serde::Serialize>(v: &T) -> String {
+/// The report as one JSON object, with the input's `problems` (always present, often empty)
+/// and `droppedRecords` (how many of them left data out).
+fn json<T: serde::Serialize>(report: &T, problems: &[Problem]) -> String {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct WithProblems<'a, T> {
+        #[serde(flatten)]
+        report: &'a T,
+        problems: Vec<ProblemJson<'a>>,
+        dropped_records: usize,
+    }
+    let problems: Vec<ProblemJson<'_>> = problems
+        .iter()
+        .map(|p| ProblemJson {
+            problem: p,
+            message: p.kind.to_string(),
+            dropped: p.kind.drops_data(),
+        })
+        .collect();
+    let v = WithProblems {
+        report,
+        dropped_records: problems.iter().filter(|p| p.dropped).count(),
+        problems,
+    };
     // Serializing plain structs cannot fail.
-    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
 }
 
 fn plan_table(plan: &tierlens_core::retention::Plan) -> String {

@@ -230,7 +230,11 @@ fn bad_input_exits_2_with_a_message() {
             ],
             "not a retention config",
         ),
-        (vec!["frobnicate".into()], "unknown command"),
+        // clap's wording (the hand-written parser said "unknown command").
+        (
+            vec!["frobnicate".into()],
+            "unrecognized subcommand 'frobnicate'",
+        ),
     ];
     for (args, needle) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -242,5 +246,226 @@ fn bad_input_exits_2_with_a_message() {
             "{args:?}: expected {needle:?} in {err}"
         );
         assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// The SNAPSHOT with one more segment in orders.eu-1-0 whose size is negative (dropped by the
+/// loader) and one overlapping segment (a warning only).
+fn snapshot_with_dropped() -> String {
+    SNAPSHOT.replace(
+        r#"        {"id": "c","#,
+        r#"        {"id": "neg", "startOffset": 300, "endOffset": 399, "maxTimestampMs": 1699995000000, "sizeBytes": -7, "leaderEpochs": [[0, 300]], "state": "COPY_SEGMENT_FINISHED"},
+        {"id": "c","#,
+    )
+}
+
+fn stdout_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn dropped_records_exit_3_and_are_listed_in_the_json() {
+    let text = snapshot_with_dropped();
+    assert!(text.contains("\"neg\""));
+    let file = fixture("dropped.json", text.as_bytes());
+    for command in ["plan", "size"] {
+        let out = tierlens(&[command, &file, "--json"]);
+        assert_eq!(out.status.code(), Some(3), "{command}");
+        let v = stdout_json(&out);
+        assert_eq!(v["droppedRecords"], 1, "{command}");
+        let problems = v["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), 1, "{command}: {problems:?}");
+        let p = &problems[0];
+        assert_eq!(p["kind"], "NegativeSize");
+        assert_eq!(p["topic"], "orders.eu-1");
+        assert_eq!(p["partition"], 0);
+        assert_eq!(p["id"], "neg");
+        assert_eq!(p["sizeBytes"], -7);
+        assert_eq!(p["dropped"], true);
+        // The byte offset of the segment object in the file.
+        let at = p["offset"].as_u64().unwrap() as usize;
+        assert!(text[at..].starts_with(r#"{"id": "neg""#), "{}", &text[at..]);
+        assert!(p["message"].as_str().unwrap().contains("negative size"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--accept-dropped"), "{err}");
+    }
+    // The report itself leaves the dropped segment out.
+    let v = stdout_json(&tierlens(&["size", &file, "--json"]));
+    assert_eq!(v["cluster"]["remoteLogSizeBytes"], 3000);
+}
+
+#[test]
+fn accept_dropped_exits_0_and_still_lists_them() {
+    let file = fixture("dropped2.json", snapshot_with_dropped().as_bytes());
+    for command in ["plan", "size"] {
+        let out = tierlens(&[command, &file, "--json", "--accept-dropped"]);
+        assert_eq!(out.status.code(), Some(0), "{command}");
+        let v = stdout_json(&out);
+        assert_eq!(v["droppedRecords"], 1);
+        assert_eq!(v["problems"][0]["kind"], "NegativeSize");
+    }
+}
+
+#[test]
+fn the_table_output_prints_dropped_records_to_stderr() {
+    let file = fixture("dropped3.json", snapshot_with_dropped().as_bytes());
+    let out = tierlens(&["plan", &file]);
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("total: 1 partitions"), "{stdout}");
+    assert!(!stdout.contains("neg"), "problems go to stderr: {stdout}");
+    assert!(
+        stderr.contains("dropped: byte ")
+            && stderr.contains("orders.eu-1-0: segment neg has a negative size"),
+        "{stderr}"
+    );
+    let out = tierlens(&["size", &file, "--accept-dropped"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("segment neg"));
+}
+
+#[test]
+fn clean_input_has_an_empty_problem_list_and_warnings_do_not_fail() {
+    let file = fixture("clean.json", SNAPSHOT.as_bytes());
+    let v = json(&tierlens(&["size", &file, "--json"]));
+    assert_eq!(v["problems"], serde_json::json!([]));
+    assert_eq!(v["droppedRecords"], 0);
+    // An overlapping duplicate upload is legal in Kafka: a warning, exit 0.
+    let overlap = SNAPSHOT.replace(
+        r#"        {"id": "c","#,
+        r#"        {"id": "dup", "startOffset": 150, "endOffset": 199, "maxTimestampMs": 1699995000000, "sizeBytes": 10, "leaderEpochs": [[0, 150]], "state": "COPY_SEGMENT_FINISHED"},
+        {"id": "c","#,
+    );
+    let out = tierlens(&[
+        "plan",
+        &fixture("overlap.json", overlap.as_bytes()),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = stdout_json(&out);
+    assert_eq!(v["problems"][0]["kind"], "Overlap");
+    assert_eq!(v["problems"][0]["dropped"], false);
+    assert_eq!(v["droppedRecords"], 0);
+}
+
+#[test]
+fn a_dump_update_for_an_unknown_segment_exits_3_with_its_line() {
+    let dump = include_str!("../../../tests/data/formatter-10-lines.txt").to_string()
+        + "RemoteLogSegmentMetadataUpdate{remoteLogSegmentId=RemoteLogSegmentId{topicIdPartition=M1z1YtfhQ5i7oqLNve_0UQ:orders.v1-eu-1, id=ghost00000000000000000}, customMetadata=Optional.empty, state=COPY_SEGMENT_FINISHED, eventTimestampMs=1764000309000, brokerId=1}\n";
+    let file = fixture("ghost.txt", dump.as_bytes());
+    let out = tierlens(&["size", &file, "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let v = stdout_json(&out);
+    let p = &v["problems"][0];
+    assert_eq!(p["kind"], "UnknownSegment");
+    assert_eq!(p["line"], 11);
+    assert_eq!(p["topic"], "orders.v1-eu");
+    assert_eq!(p["partition"], 1);
+    assert_eq!(p["id"], "ghost00000000000000000");
+    // The totals are those of the ten good lines.
+    assert_eq!(v["cluster"]["remoteLogSizeBytes"], 4300);
+}
+
+#[test]
+fn max_input_size_refuses_with_exit_2_and_says_how_to_raise_it() {
+    let file = fixture("limit.json", SNAPSHOT.as_bytes());
+    let out = tierlens(&["size", &file, "--max-input-size", "100B"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("input size limit of 100 B") && err.contains("--max-input-size"),
+        "{err}"
+    );
+    // Raised, the same file loads.
+    let out = tierlens(&["size", &file, "--max-input-size", "1MiB", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = tierlens(&["size", &file, "--max-input-size", "many"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a size"));
+}
+
+#[test]
+fn help_and_version() {
+    let out = tierlens(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in ["plan", "size", "Exit status", "--accept-dropped"] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    let out = tierlens(&["plan", "--help"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "--now",
+        "--set",
+        "--kafka-version",
+        "--json",
+        "--max-input-size",
+    ] {
+        assert!(text.contains(needle), "{needle}: {text}");
+    }
+    let out = tierlens(&["--version"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("tierlens "));
+    // No arguments: the help, no error.
+    let out = tierlens(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
+}
+
+#[test]
+fn pipes_see_no_progress_bar() {
+    // A file over the progress threshold, stderr a pipe: nothing but the report.
+    let mut big = String::from(SNAPSHOT);
+    big.push_str(&" ".repeat(9 << 20));
+    let file = fixture("big.json", big.as_bytes());
+    let out = tierlens(&["size", &file, "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A few files of tests/malformed/ through the binary: refusals exit 2 with their located
+/// message, partial loads exit 3 (0 with --accept-dropped), warnings alone exit 0.
+#[test]
+fn malformed_corpus_exit_codes() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/malformed/");
+    let cases = [
+        ("truncated.json", 2, "line 12, column 35"),
+        ("version-7.json", 2, "snapshot version 7 is not supported"),
+        ("nan-string.json", 2, "\"NaN\" is not an integer"),
+        ("binary-garbage.bin", 2, "not UTF-8 text (byte 3)"),
+        ("empty.json", 2, "the input is empty"),
+        ("negative-size.json", 3, "segment neg has a negative size"),
+        ("duplicate-segment-ids.json", 3, "segment b appears twice"),
+        (
+            "dump-unknown-update.txt",
+            3,
+            "line 9: payments-4: update for segment",
+        ),
+        ("overlapping-offsets.json", 0, "overlap"),
+    ];
+    for (file, code, needle) in cases {
+        let path = format!("{dir}{file}");
+        let out = tierlens(&["size", &path, "--json"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{file}: {err}");
+        assert!(err.contains(needle), "{file}: expected {needle:?} in {err}");
+        assert!(!err.contains("panicked"), "{file}: {err}");
+        if code == 3 {
+            let v = stdout_json(&out);
+            assert_eq!(v["droppedRecords"], 1, "{file}");
+            let out = tierlens(&["size", &path, "--accept-dropped"]);
+            assert_eq!(out.status.code(), Some(0), "{file}");
+        }
     }
 }

@@ -29,6 +29,7 @@ pub mod synth;
 pub mod units;
 
 pub use ingest::{
-    load, load_text, LoadError, Loaded, Problem, ProblemKind, Progress, StreamLoader,
+    load, load_text, load_with_limit, LoadError, Loaded, Problem, ProblemKind, Progress,
+    StreamLoader, DEFAULT_MAX_HELD_BYTES, MAX_HELD_BYTES,
 };
 pub use model::*;

@@ -19,6 +19,7 @@
 use super::{LoadError, Loaded, Problem, ProblemKind};
 use crate::model::{
     EpochMap, Partition, Segment, SegmentState, Snapshot, SnapshotSource, Topic, TopicConfig,
+    MAX_OFFSET, MAX_SEGMENT_SIZE, MAX_TIMESTAMP_MS,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -74,6 +75,16 @@ impl DumpStream {
     /// Segment records read so far.
     pub fn records(&self) -> u64 {
         self.replay.records as u64
+    }
+
+    /// Problems met so far (each held until the end).
+    pub fn problems(&self) -> u64 {
+        self.replay.problems.len() as u64
+    }
+
+    /// Bytes of the line not yet ended, held until its newline arrives.
+    pub fn pending(&self) -> usize {
+        self.pending.capacity()
     }
 
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
@@ -284,12 +295,15 @@ fn parse_record<'a>(
             if end_offset < start_offset {
                 return Err(bad("endOffset", f.get("endOffset"), "offset ≥ startOffset"));
             }
+            if end_offset > MAX_OFFSET {
+                return Err(bad("endOffset", f.get("endOffset"), "offset ≤ 2^62"));
+            }
             let size_bytes: i64 = f.number("segmentSizeInBytes", "size in bytes")?;
-            if size_bytes < 0 {
+            if !(0..=MAX_SEGMENT_SIZE).contains(&size_bytes) {
                 return Err(bad(
                     "segmentSizeInBytes",
                     f.get("segmentSizeInBytes"),
-                    "size ≥ 0",
+                    "size in 0..=2147483647",
                 ));
             }
             if let Some(v) = f.get("txnIdxEmpty") {
@@ -303,8 +317,8 @@ fn parse_record<'a>(
                 start_offset,
                 end_offset,
                 broker_id: f.number("brokerId", "broker id")?,
-                max_timestamp_ms: f.number("maxTimestampMs", "timestamp")?,
-                event_timestamp_ms: f.number("eventTimestampMs", "timestamp")?,
+                max_timestamp_ms: f.timestamp("maxTimestampMs")?,
+                event_timestamp_ms: f.timestamp("eventTimestampMs")?,
                 epochs: epoch_map(f.required("segmentLeaderEpochs")?)?,
                 size_bytes,
                 state: f.state()?,
@@ -316,7 +330,7 @@ fn parse_record<'a>(
                 tip,
                 id,
                 state: f.state()?,
-                event_timestamp_ms: f.number("eventTimestampMs", "timestamp")?,
+                event_timestamp_ms: f.timestamp("eventTimestampMs")?,
                 broker_id: f.number("brokerId", "broker id")?,
             }
         }
@@ -328,7 +342,7 @@ fn parse_record<'a>(
             }
             // Older Kafka printed `eventTimestamp=`.
             let event_timestamp_ms = match f.get("eventTimestampMs") {
-                Some(_) => f.number("eventTimestampMs", "timestamp")?,
+                Some(_) => f.timestamp("eventTimestampMs")?,
                 None => f
                     .number("eventTimestamp", "timestamp")
                     .map_err(|e| match e {
@@ -419,6 +433,15 @@ impl<'a> Fields<'_, 'a> {
         v.parse().map_err(|_| bad(key, Some(v), expected))
     }
 
+    /// A timestamp within ±2^62 ms.
+    fn timestamp(&self, key: &str) -> Result<i64, ProblemKind> {
+        let t: i64 = self.number(key, "timestamp")?;
+        if !(-MAX_TIMESTAMP_MS..=MAX_TIMESTAMP_MS).contains(&t) {
+            return Err(bad(key, self.get(key), "timestamp within ±2^62 ms"));
+        }
+        Ok(t)
+    }
+
     fn state(&self) -> Result<SegmentState, ProblemKind> {
         let v = self.required("state")?;
         v.parse()
@@ -506,6 +529,9 @@ fn epoch_map(v: &str) -> Result<EpochMap, ProblemKind> {
         let (e, o) = piece.split_once('=').ok_or_else(err)?;
         let e: i32 = e.trim().parse().map_err(|_| err())?;
         let o: i64 = o.trim().parse().map_err(|_| err())?;
+        if !(0..=MAX_OFFSET).contains(&o) {
+            return Err(err());
+        }
         map.push((e, o));
     }
     map.sort_by_key(|&(e, _)| e);
@@ -542,6 +568,7 @@ impl Replay {
     fn report(&mut self, line: usize, kind: ProblemKind) {
         self.problems.push(Problem {
             line: Some(line),
+            offset: None,
             kind,
         });
     }
@@ -620,7 +647,14 @@ impl Replay {
                 let slot = p.slots.len() - 1;
                 p.by_id.insert(id.into(), slot);
                 if duplicate {
-                    self.report(line, ProblemKind::DuplicateSegment { id: id.into() });
+                    self.report(
+                        line,
+                        ProblemKind::DuplicateSegment {
+                            topic: tip.topic.into(),
+                            partition: tip.partition,
+                            id: id.into(),
+                        },
+                    );
                 }
             }
             Record::Update {
@@ -630,13 +664,18 @@ impl Replay {
                 event_timestamp_ms,
                 broker_id,
             } => {
+                let unknown = || ProblemKind::UnknownSegment {
+                    topic: tip.topic.into(),
+                    partition: tip.partition,
+                    id: id.into(),
+                };
                 let Some(&pi) = self.index.get(tip.raw) else {
-                    self.report(line, ProblemKind::UnknownSegment { id: id.into() });
+                    self.report(line, unknown());
                     return;
                 };
                 let p = &mut self.partitions[pi];
                 let Some(&slot) = p.by_id.get(id) else {
-                    self.report(line, ProblemKind::UnknownSegment { id: id.into() });
+                    self.report(line, unknown());
                     return;
                 };
                 p.last_line = line;
@@ -667,6 +706,8 @@ impl Replay {
                     self.report(
                         line,
                         ProblemKind::InvalidTransition {
+                            topic: tip.topic.into(),
+                            partition: tip.partition,
                             id: id.into(),
                             from,
                             to,
@@ -728,6 +769,7 @@ impl Replay {
                 if *id != kept && n > 0 {
                     self.problems.push(Problem {
                         line: None,
+                        offset: None,
                         kind: ProblemKind::StaleTopicId {
                             topic: name.clone(),
                             topic_id: id.to_string(),
@@ -935,6 +977,7 @@ mod tests {
             l.problems,
             vec![Problem {
                 line: Some(5),
+                offset: None,
                 kind: ProblemKind::PartitionDeleteMarked {
                     topic: "orders".into(),
                     partition: 3,
@@ -964,7 +1007,9 @@ mod tests {
             matches!(&l.problems[0].kind, ProblemKind::PartitionDeleteMarked { state, .. } if state == "DELETE_PARTITION_FINISHED")
         );
         assert_eq!(l.problems[1].line, Some(4));
-        assert!(matches!(&l.problems[1].kind, ProblemKind::UnknownSegment { id } if id == "a"));
+        assert!(
+            matches!(&l.problems[1].kind, ProblemKind::UnknownSegment { id, topic, partition: 0 } if id == "a" && topic == "foo")
+        );
     }
 
     #[test]
@@ -1007,6 +1052,7 @@ mod tests {
             vec![
                 Problem {
                     line: Some(8),
+                    offset: None,
                     kind: ProblemKind::DumpLogError {
                         offset: 3,
                         message: "Unknown apiKey 9".into()
@@ -1014,6 +1060,7 @@ mod tests {
                 },
                 Problem {
                     line: Some(9),
+                    offset: None,
                     kind: ProblemKind::DumpLogError {
                         offset: 4,
                         message: "Could not read record".into()
@@ -1034,6 +1081,7 @@ mod tests {
             l.problems,
             vec![Problem {
                 line: Some(3),
+                offset: None,
                 kind: ProblemKind::Truncated {
                     record: "RemoteLogSegmentMetadata".into()
                 }
@@ -1082,7 +1130,10 @@ mod tests {
             l.problems,
             vec![Problem {
                 line: Some(3),
+                offset: None,
                 kind: ProblemKind::InvalidTransition {
+                    topic: "foo".into(),
+                    partition: 0,
                     id: "a".into(),
                     from: CopySegmentFinished,
                     to: DeleteSegmentFinished
@@ -1180,7 +1231,12 @@ mod tests {
             l.problems,
             vec![Problem {
                 line: Some(3),
-                kind: ProblemKind::DuplicateSegment { id: "a".into() }
+                offset: None,
+                kind: ProblemKind::DuplicateSegment {
+                    topic: "foo".into(),
+                    partition: 0,
+                    id: "a".into()
+                }
             }]
         );
     }
@@ -1369,6 +1425,7 @@ mod tests {
             &l.problems[..],
             [Problem {
                 line: None,
+                offset: None,
                 kind: ProblemKind::StaleTopicId { segments: 1, .. }
             }]
         ));

@@ -19,6 +19,19 @@ use super::snapshot_v1::{
 use super::{LoadError, Loaded};
 use serde::de::{Deserialize, DeserializeOwned, IgnoredAny};
 
+/// Byte index in `text` of the character a serde error points at (its 1-based line and column).
+fn error_index(text: &str, e: &serde_json::Error) -> usize {
+    let bytes = text.as_bytes();
+    let mut line_start = 0;
+    for _ in 1..e.line() {
+        match memchr::memchr(b'\n', &bytes[line_start..]) {
+            Some(i) => line_start += i + 1,
+            None => break,
+        }
+    }
+    line_start + e.column().saturating_sub(1)
+}
+
 /// How far a streaming load has got.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -157,6 +170,8 @@ pub struct SnapshotStream {
     builder: SnapshotBuilder,
     /// Not an object at the top: kept whole, to tell invalid JSON from "not a snapshot".
     non_object: Option<Vec<u8>>,
+    /// `line` and `column` are those of the non-object's first byte (no longer advanced).
+    non_object_started: bool,
 }
 
 impl Default for SnapshotStream {
@@ -184,6 +199,7 @@ impl SnapshotStream {
             retry_at: 0,
             builder: SnapshotBuilder::default(),
             non_object: None,
+            non_object_started: false,
         }
     }
 
@@ -196,7 +212,7 @@ impl SnapshotStream {
 
     /// Bytes held for values not yet complete (the rest of the input is already in the model).
     pub fn buffered(&self) -> usize {
-        self.buf.capacity()
+        self.buf.capacity() + self.non_object.as_ref().map_or(0, Vec::capacity)
     }
 
     /// Segments kept so far.
@@ -204,10 +220,16 @@ impl SnapshotStream {
         self.builder.segments_kept
     }
 
+    /// Segments dropped so far (each held as a problem).
+    pub fn segments_dropped(&self) -> u64 {
+        self.builder.segments_dropped
+    }
+
     /// Reads the next chunk. Without buffered leftovers the chunk is parsed in place.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
         if let Some(whole) = &mut self.non_object {
             whole.extend_from_slice(chunk);
+            self.base += chunk.len() as u64;
             return Ok(());
         }
         if self.buf.is_empty() {
@@ -261,6 +283,10 @@ impl SnapshotStream {
 
     /// Advances the line/column of `buf[0]` past `data[..used]`.
     fn discard(&mut self, data: &[u8], used: usize) {
+        self.base += used as u64;
+        if self.non_object_started {
+            return;
+        }
         let gone = &data[..used];
         match memchr::memrchr(b'\n', gone) {
             Some(last) => {
@@ -269,7 +295,6 @@ impl SnapshotStream {
             }
             None => self.column += used,
         }
-        self.base += used as u64;
     }
 
     /// 1-based line and column of `data[at]`.
@@ -318,7 +343,9 @@ impl SnapshotStream {
             .to_string();
         match e.classify() {
             serde_json::error::Category::Data => LoadError::Schema {
-                message: format!("{message} at line {line} column {column}"),
+                message,
+                line,
+                column,
             },
             _ => LoadError::Json {
                 line,
@@ -335,8 +362,9 @@ impl SnapshotStream {
         at: usize,
         eof: bool,
     ) -> Result<Option<(T, usize)>, LoadError> {
-        // Only a character cut by the chunk's end lies past the text: wait for the rest.
-        let Some(text) = data.text.get(at..) else {
+        // Only a character cut by the chunk's end lies past the text (or the value starts with
+        // it): wait for the rest.
+        let Some(text) = data.text.get(at..).filter(|t| !t.is_empty()) else {
             self.retry_at = data.len() - at + 1;
             return Ok(None);
         };
@@ -347,9 +375,11 @@ impl SnapshotStream {
         match next.unwrap_or_else(|| Err(serde::de::Error::custom("EOF"))) {
             Ok(v) => {
                 let end = at + values.byte_offset();
-                // A number is complete only once something follows it.
-                let number = data[at].is_ascii_digit() || data[at] == b'-';
-                if number && end == data.len() && !eof {
+                // A number or a literal (`true`, `false`, `null`) is complete only once
+                // something follows it: serde refuses one glued to what follows ("trailing
+                // characters"), which a chunk's end may hide.
+                let delimited = matches!(data[at], b'"' | b'[' | b'{');
+                if !delimited && end == at + text.len() && !eof {
                     self.retry_at = data.len() - at + 1;
                     return Ok(None);
                 }
@@ -364,22 +394,46 @@ impl SnapshotStream {
                 self.retry_at = (data.len() - at) * 2;
                 Ok(None)
             }
+            // serde reports a number cut after `-`, `.` or `e` as invalid rather than cut short,
+            // and locates some errors as far as it could read: an error at the last byte of
+            // what has arrived may read differently once more arrives, so wait for it.
+            Err(e)
+                if !eof
+                    && text.len() == data.len() - at
+                    && error_index(text, &e) + 1 >= text.len() =>
+            {
+                self.retry_at = (data.len() - at) * 2;
+                Ok(None)
+            }
             Err(e) => Err(self.json_error(&data, at, e)),
         }
     }
 
     /// Walks as far as `data` allows; returns how many bytes were consumed.
-    fn run(&mut self, bytes: &[u8], eof: bool) -> Result<usize, LoadError> {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            // A character cut by the chunk's end: the rest arrives with the next chunk.
+    fn run(&mut self, all: &[u8], eof: bool) -> Result<usize, LoadError> {
+        let (bytes, text) = match std::str::from_utf8(all) {
+            Ok(t) => (all, t),
+            // A character cut by the chunk's end: the rest arrives with the next chunk, and
+            // nothing past the whole characters is looked at before then (it may turn out not to
+            // be UTF-8, which is what the whole input would report there).
             Err(e) if e.error_len().is_none() && !eof => {
-                std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default()
+                let valid = &all[..e.valid_up_to()];
+                (valid, std::str::from_utf8(valid).unwrap_or_default())
             }
             Err(e) => {
+                let valid = e.valid_up_to();
+                // The text before the bad byte is read first: an error there comes first, and a
+                // top-level non-object keeps everything (so chunks of any size agree).
+                if valid > 0 {
+                    self.run(&all[..valid], false)?;
+                    if let Some(whole) = &mut self.non_object {
+                        whole.extend_from_slice(&all[valid..]);
+                        return Ok(all.len());
+                    }
+                }
                 return Err(LoadError::NotUtf8 {
-                    offset: (self.base + e.valid_up_to() as u64) as usize,
-                })
+                    offset: (self.base + valid as u64) as usize,
+                });
             }
         };
         let data = Input { bytes, text };
@@ -392,7 +446,14 @@ impl SnapshotStream {
             match self.step(data, &mut next, eof)? {
                 Step::Progressed => at = next,
                 Step::NeedMore => return Ok(at),
-                Step::Done => return Ok(next),
+                Step::Done => {
+                    // A top-level non-object keeps everything, a cut character included.
+                    if let Some(whole) = &mut self.non_object {
+                        whole.extend_from_slice(&all[bytes.len()..]);
+                        return Ok(all.len());
+                    }
+                    return Ok(next);
+                }
             }
         }
     }
@@ -422,8 +483,11 @@ impl SnapshotStream {
                 *at += 1;
                 return Ok(Step::Progressed);
             }
+            // Errors in it are located from its first byte.
+            (self.line, self.column) = self.location(&data, *at);
             self.non_object = Some(data.bytes[*at..].to_vec());
             *at = data.len();
+            self.non_object_started = true;
             return Ok(Step::Done);
         };
         match frame.expect {
@@ -528,11 +592,21 @@ impl SnapshotStream {
         at: &mut usize,
         eof: bool,
     ) -> Result<Step, LoadError> {
-        self.take(data, at, eof, |_, _: T| {
-            Err(LoadError::Schema {
-                message: "expected an array or object".into(),
-            })
-        })
+        let start = *at;
+        let step = self.take(data, at, eof, |_, _: T| Ok(()))?;
+        match step {
+            // Parsed as the contract's type after all (cannot happen for an array or object
+            // type, whose values start with `[` or `{`): still the wrong shape here.
+            Step::Progressed => {
+                let (line, column) = self.location(&data, start);
+                Err(LoadError::Schema {
+                    message: "expected an array or object".into(),
+                    line,
+                    column,
+                })
+            }
+            other => Ok(other),
+        }
     }
 
     /// Parses a complete value with serde; on success hands it to `f` and expects `,`/end.
@@ -582,7 +656,9 @@ impl SnapshotStream {
         let missing = |this: &Self, field: &str| {
             let (line, column) = this.location(data, at + 1);
             LoadError::Schema {
-                message: format!("missing field `{field}` at line {line} column {column}"),
+                message: format!("missing field `{field}`"),
+                line,
+                column,
             }
         };
         match frame.level {
@@ -619,7 +695,11 @@ impl SnapshotStream {
             Key::Segments if c == b'[' => self.open(at, Level::Segments),
             Key::Segments => self.wrong_shape::<Vec<SegmentJson>>(data, at, eof),
             Key::Format => self.take(data, at, eof, |b, v| b.format(v)),
-            Key::Version => self.take(data, at, eof, |b, v| b.version(v)),
+            Key::Version => {
+                // Located once per document.
+                let here = self.location(&data, *at);
+                self.take(data, at, eof, |b, v| b.version(v, here))
+            }
             Key::Cluster => self.take(data, at, eof, |b, v: Option<String>| {
                 b.cluster = v;
                 Ok(())
@@ -685,7 +765,10 @@ impl SnapshotStream {
             Level::Topics => self.wrong_shape::<TopicJson>(data, at, eof),
             Level::Partitions if c == b'{' => self.open(at, Level::Partition),
             Level::Partitions => self.wrong_shape::<PartitionJson>(data, at, eof),
-            _ => self.take(data, at, eof, |b, s: SegmentWire<'_>| b.segment(s)),
+            _ => {
+                let offset = self.base + *at as u64;
+                self.take(data, at, eof, |b, s: SegmentWire<'_>| b.segment(s, offset))
+            }
         }
     }
 }

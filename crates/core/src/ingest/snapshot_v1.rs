@@ -6,7 +6,7 @@
 use super::{LoadError, Loaded, Problem, ProblemKind};
 use crate::model::{
     EpochMap, Partition, SegmentId, SegmentRef, SegmentState, Segments, Snapshot, SnapshotSource,
-    Topic, TopicConfig,
+    Topic, TopicConfig, MAX_OFFSET, MAX_SEGMENT_SIZE, MAX_TIMESTAMP_MS,
 };
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
@@ -185,6 +185,7 @@ fn config_from_wire(
             Ok(Int(n)) => *slot = n,
             Err(_) => problems.push(Problem {
                 line: None,
+                offset: None,
                 kind: ProblemKind::BadConfig {
                     topic: topic.to_string(),
                     key: key.to_string(),
@@ -216,6 +217,8 @@ pub(super) struct SnapshotBuilder {
     pub partition: Option<PartitionBuilder>,
     pub segments_seen: u64,
     pub segments_kept: u64,
+    /// Segments dropped (each held as a problem until the end).
+    pub segments_dropped: u64,
     /// The current partition's segments, grown here and copied out at exact size when the
     /// partition ends: one allocation per column per partition instead of a dozen regrowths.
     scratch: Segments,
@@ -244,8 +247,9 @@ pub(super) struct PartitionBuilder {
     pub local_size_bytes: Option<i64>,
     pub only_local_size_bytes: Option<i64>,
     pub leader_epochs: Option<Vec<(i32, Int)>>,
-    /// Segment problems, labelled with the partition number at its end.
-    problems: Vec<ProblemKind>,
+    /// Segment problems with the input offset of their segment, labelled with the partition
+    /// number at its end.
+    problems: Vec<(ProblemKind, Option<u64>)>,
 }
 
 impl SnapshotBuilder {
@@ -270,18 +274,26 @@ impl SnapshotBuilder {
         Ok(())
     }
 
-    pub fn version(&mut self, v: serde_json::Value) -> Result<(), LoadError> {
+    /// The `version` value, at `line` and `column` of the input.
+    pub fn version(
+        &mut self,
+        v: serde_json::Value,
+        (line, column): (usize, usize),
+    ) -> Result<(), LoadError> {
         if v.as_u64() != Some(VERSION) && v.as_str() != Some("1") {
             return Err(LoadError::UnsupportedVersion {
                 found: v.to_string(),
+                line,
+                column,
             });
         }
         self.version_ok = true;
         Ok(())
     }
 
-    /// One segment of the current partition, validated as it arrives.
-    pub fn segment(&mut self, s: SegmentWire<'_>) -> Result<(), LoadError> {
+    /// One segment of the current partition, validated as it arrives; `offset`: where its
+    /// object starts in the input.
+    pub fn segment(&mut self, s: SegmentWire<'_>, offset: u64) -> Result<(), LoadError> {
         self.segments_seen += 1;
         let p = self.partition.get_or_insert_with(Default::default);
         let (start, end, size) = (s.start_offset.0, s.end_offset.0, s.size_bytes.0);
@@ -293,6 +305,13 @@ impl SnapshotBuilder {
         };
         // Topic and partition are filled in by `end_partition` / `end_topic`.
         let (topic, partition) = (String::new(), 0);
+        let in_range = |o: i64| (0..=MAX_OFFSET).contains(&o);
+        let ts_in_range = |t: i64| (-MAX_TIMESTAMP_MS..=MAX_TIMESTAMP_MS).contains(&t);
+        let bad_ts = [Some(s.max_timestamp_ms), s.event_timestamp_ms]
+            .into_iter()
+            .flatten()
+            .map(|t| t.0)
+            .find(|&t| !ts_in_range(t));
         let problem = if size < 0 {
             Some(ProblemKind::NegativeSize {
                 topic,
@@ -300,13 +319,31 @@ impl SnapshotBuilder {
                 id: s.id.into_owned(),
                 size_bytes: size,
             })
-        } else if start < 0 || end < start {
+        } else if size > MAX_SEGMENT_SIZE {
+            Some(ProblemKind::SizeTooLarge {
+                topic,
+                partition,
+                id: s.id.into_owned(),
+                size_bytes: size,
+            })
+        } else if !in_range(start)
+            || !in_range(end)
+            || end < start
+            || s.leader_epochs.iter().any(|&(_, o)| !in_range(o.0))
+        {
             Some(ProblemKind::BadOffsets {
                 topic,
                 partition,
                 id: s.id.into_owned(),
                 start_offset: start,
                 end_offset: end,
+            })
+        } else if let Some(value) = bad_ts {
+            Some(ProblemKind::TimestampOutOfRange {
+                topic,
+                partition,
+                id: s.id.into_owned(),
+                value,
             })
         } else if s.leader_epochs.is_empty() {
             Some(ProblemKind::EmptyLeaderEpochs {
@@ -342,7 +379,10 @@ impl SnapshotBuilder {
             None
         };
         match problem {
-            Some(kind) => p.problems.push(kind),
+            Some(kind) => {
+                p.problems.push((kind, Some(offset)));
+                self.segments_dropped += 1;
+            }
             None => self.segments_kept += 1,
         }
         Ok(())
@@ -355,24 +395,73 @@ impl SnapshotBuilder {
             return Err("partition");
         };
         let mut kinds = b.problems;
-        report_overlaps(partition, &self.scratch, &mut kinds);
+        // Partition-level values out of range are ignored (the engine infers what it needs).
+        let mut checked = |field: &'static str, v: Option<i64>| match v {
+            Some(x) if !(-1..=MAX_OFFSET).contains(&x) => {
+                kinds.push((
+                    ProblemKind::PartitionFieldOutOfRange {
+                        topic: String::new(),
+                        partition,
+                        field,
+                        value: x,
+                    },
+                    None,
+                ));
+                None
+            }
+            v => v,
+        };
+        let log_start_offset = checked("logStartOffset", b.log_start_offset);
+        let log_end_offset = checked("logEndOffset", b.log_end_offset);
+        let local_log_start_offset = checked("localLogStartOffset", b.local_log_start_offset);
+        let local_size_bytes = checked("localSizeBytes", b.local_size_bytes);
+        let only_local_size_bytes = checked("onlyLocalSizeBytes", b.only_local_size_bytes);
+        let lineage = b.leader_epochs.as_deref().map(epochs);
+        let bad_epoch = lineage
+            .iter()
+            .flatten()
+            .map(|&(_, o)| o)
+            .find(|o| !(0..=MAX_OFFSET).contains(o));
+        let leader_epochs = match bad_epoch {
+            Some(value) => {
+                kinds.push((
+                    ProblemKind::PartitionFieldOutOfRange {
+                        topic: String::new(),
+                        partition,
+                        field: "leaderEpochs",
+                        value,
+                    },
+                    None,
+                ));
+                None
+            }
+            None => lineage,
+        };
+        let mut overlaps = Vec::new();
+        report_overlaps(partition, &self.scratch, &mut overlaps);
+        kinds.extend(overlaps.into_iter().map(|k| (k, None)));
         let segments = self.scratch.compacted();
         self.scratch.clear();
         self.seen.clear();
         self.seen_text.clear();
         let t = self.topic_mut();
-        t.problems.extend(kinds.into_iter().map(|mut kind| {
-            label(&mut kind, None, Some(partition));
-            Problem { line: None, kind }
-        }));
+        t.problems
+            .extend(kinds.into_iter().map(|(mut kind, offset)| {
+                label(&mut kind, None, Some(partition));
+                Problem {
+                    line: None,
+                    offset,
+                    kind,
+                }
+            }));
         t.partitions.push(Partition {
             partition,
-            log_start_offset: b.log_start_offset,
-            log_end_offset: b.log_end_offset,
-            local_log_start_offset: b.local_log_start_offset,
-            local_size_bytes: b.local_size_bytes,
-            only_local_size_bytes: b.only_local_size_bytes,
-            leader_epochs: b.leader_epochs.as_deref().map(epochs),
+            log_start_offset,
+            log_end_offset,
+            local_log_start_offset,
+            local_size_bytes,
+            only_local_size_bytes,
+            leader_epochs,
             segments,
         });
         Ok(())
@@ -395,6 +484,7 @@ impl SnapshotBuilder {
             Some(existing) => {
                 self.problems.push(Problem {
                     line: None,
+                    offset: None,
                     kind: ProblemKind::DuplicateTopic {
                         topic: name.clone(),
                     },
@@ -421,12 +511,9 @@ impl SnapshotBuilder {
         if !self.format_ok {
             return Err(LoadError::NotASnapshot { found: None });
         }
-        if !self.version_ok {
-            return Err(LoadError::Schema {
-                message: "missing field `version`".into(),
-            });
-        }
-        Ok(if self.captured_at_ms.is_none() {
+        Ok(if !self.version_ok {
+            Some("version")
+        } else if self.captured_at_ms.is_none() {
             Some("capturedAtMs")
         } else if !self.topics_seen {
             Some("topics")
@@ -461,6 +548,15 @@ fn label(kind: &mut ProblemKind, name: Option<&str>, number: Option<i32>) {
             topic, partition, ..
         }
         | BadOffsets {
+            topic, partition, ..
+        }
+        | SizeTooLarge {
+            topic, partition, ..
+        }
+        | PartitionFieldOutOfRange {
+            topic, partition, ..
+        }
+        | TimestampOutOfRange {
             topic, partition, ..
         }
         | EmptyLeaderEpochs {
@@ -646,11 +742,24 @@ mod tests {
         let mut s = load_text(EXAMPLE).unwrap().snapshot;
         let p = &mut s.topics[0].partitions[0];
         let mut v = p.segments.to_vec();
-        v[0].end_offset = i64::MAX;
-        p.segments = v.into();
+        v[0].end_offset = MAX_OFFSET;
+        p.segments = v.clone().into();
         let json = to_json(&s, false);
-        assert!(json.contains(&format!("\"{}\"", i64::MAX)));
+        assert!(json.contains(&format!("\"{MAX_OFFSET}\"")));
         assert_eq!(load_text(&json).unwrap().snapshot, s);
+        // Past MAX_OFFSET (i64::MAX, where `end + 1` overflows: found by the whatif_index
+        // fuzzer) the segment is dropped, not read.
+        v[0].end_offset = i64::MAX;
+        s.topics[0].partitions[0].segments = v.into();
+        let loaded = load_text(&to_json(&s, false)).unwrap();
+        assert!(loaded.snapshot.topics[0].partitions[0].segments.is_empty());
+        assert!(matches!(
+            loaded.problems[0].kind,
+            ProblemKind::BadOffsets {
+                end_offset: i64::MAX,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -664,7 +773,14 @@ mod tests {
     fn refuses_an_unknown_version_clearly() {
         let text = EXAMPLE.replace(r#""version": 1"#, r#""version": 2"#);
         let err = load_text(&text).unwrap_err();
-        assert_eq!(err, LoadError::UnsupportedVersion { found: "2".into() });
+        assert_eq!(
+            err,
+            LoadError::UnsupportedVersion {
+                found: "2".into(),
+                line: 2,
+                column: 49
+            }
+        );
         assert!(err.to_string().contains("version 2 is not supported"));
     }
 
@@ -712,10 +828,16 @@ mod tests {
         let err = load_text(&text).unwrap_err();
         match err {
             // Located in the input: the typed parse runs on the text itself.
-            LoadError::Schema { message } => assert!(
-                message.contains("sizeBytes") && message.contains(" at line "),
-                "{message}"
-            ),
+            LoadError::Schema {
+                message,
+                line,
+                column,
+            } => {
+                assert!(message.contains("sizeBytes"), "{message}");
+                assert!(!message.contains(" at line "), "{message}");
+                // The end of the segment object that lacks it.
+                assert_eq!((line, column), (17, 11));
+            }
             other => panic!("expected a schema error, got {other:?}"),
         }
     }

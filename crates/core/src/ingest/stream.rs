@@ -7,13 +7,20 @@ use super::snapshot_stream::{Progress, SnapshotStream};
 use super::{LoadError, Loaded};
 use std::io::Write;
 
-/// What a load may hold in memory: the model built so far (estimated per segment) plus the bytes
-/// buffered for a value that has not ended. Bytes read are not limited: a 1.2 GB snapshot
-/// streams through in pieces.
-pub const MAX_HELD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+/// The default of what a load may hold in memory ([`StreamLoader::with_limit`] sets another):
+/// the model built so far (estimated per segment), the problems met (estimated per problem)
+/// plus the bytes buffered for a value or line that has not ended. Bytes read are not limited:
+/// a 1.2 GB snapshot streams through in pieces.
+pub const DEFAULT_MAX_HELD_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// The former name of [`DEFAULT_MAX_HELD_BYTES`].
+pub const MAX_HELD_BYTES: u64 = DEFAULT_MAX_HELD_BYTES;
 
 /// Memory one kept segment costs in the model (the struct, its id and epoch map), for the limit.
 const SEGMENT_HELD_BYTES: u64 = 200;
+
+/// Memory one problem costs (the kind, its names and excerpt), for the limit.
+const PROBLEM_HELD_BYTES: u64 = 200;
 
 /// Push-based loader of any supported input. Feed chunks, then [`StreamLoader::finish`].
 pub struct StreamLoader {
@@ -54,16 +61,23 @@ impl Default for StreamLoader {
 }
 
 impl StreamLoader {
+    /// A loader with the default limit, [`DEFAULT_MAX_HELD_BYTES`].
     pub fn new() -> Self {
-        Self::with_limit(MAX_HELD_BYTES)
+        Self::with_limit(DEFAULT_MAX_HELD_BYTES)
     }
 
-    /// A loader that refuses input once holding it would take more than `max_held` bytes.
+    /// A loader that refuses input ([`LoadError::TooLarge`]) once holding it would take more
+    /// than `max_held` bytes; `u64::MAX` means no limit.
     pub fn with_limit(max_held: u64) -> Self {
         StreamLoader {
             raw: Raw::Sniffing(Vec::new()),
             max_held,
         }
+    }
+
+    /// The limit this loader enforces on what it holds, in bytes.
+    pub fn limit(&self) -> u64 {
+        self.max_held
     }
 
     /// Bytes of text read (after decompression) and segments parsed so far.
@@ -97,6 +111,12 @@ impl StreamLoader {
             }
             Raw::Gzip(d) => {
                 let written = d.write_all(chunk);
+                if written.is_err() && !d.get_ref().has_error() {
+                    // What was inflated before the compressed stream broke reaches the text
+                    // first: an error there is earlier in the input, and is the one reported when
+                    // the input arrives in smaller chunks.
+                    let _ = d.flush();
+                }
                 let text = d.get_mut();
                 if let Some(e) = text.take_error() {
                     return Err(e);
@@ -175,9 +195,23 @@ impl Text {
         match self {
             Text::Sniffing { .. } => 0,
             Text::Json { stream, .. } => {
-                stream.buffered() as u64 + stream.segments_kept() * SEGMENT_HELD_BYTES
+                stream.buffered() as u64
+                    + stream.segments_kept() * SEGMENT_HELD_BYTES
+                    + stream.segments_dropped() * PROBLEM_HELD_BYTES
             }
-            Text::Dump { stream, .. } => stream.records() * SEGMENT_HELD_BYTES,
+            Text::Dump { stream, .. } => {
+                stream.pending() as u64
+                    + stream.records() * SEGMENT_HELD_BYTES
+                    + stream.problems() * PROBLEM_HELD_BYTES
+            }
+        }
+    }
+
+    fn has_error(&self) -> bool {
+        match self {
+            Text::Sniffing { error, .. } | Text::Json { error, .. } | Text::Dump { error, .. } => {
+                error.is_some()
+            }
         }
     }
 
@@ -246,7 +280,13 @@ impl Text {
 
     fn finish(self) -> Result<Loaded, LoadError> {
         match self {
-            Text::Sniffing { .. } => Err(LoadError::Empty),
+            Text::Sniffing { blanks, bom, .. } => Err(if blanks.bytes == 0 && bom.is_empty() {
+                LoadError::Empty
+            } else {
+                LoadError::OnlyWhitespace {
+                    bytes: blanks.bytes + bom.len() as u64,
+                }
+            }),
             Text::Json { stream, .. } => stream.finish(),
             Text::Dump { stream, .. } => stream.finish(),
         }
@@ -289,6 +329,10 @@ impl Blanks {
 /// The gzip decoder writes decompressed text here.
 impl Write for Text {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // The first error stands: nothing more is read after it.
+        if self.has_error() {
+            return Err(std::io::Error::other("the decompressed text was refused"));
+        }
         match self.push(buf) {
             Ok(()) => Ok(buf.len()),
             Err(e) => {

@@ -12,6 +12,15 @@ use std::str::FromStr;
 
 /// Kafka's default `retention.ms` (7 days).
 pub const DEFAULT_RETENTION_MS: i64 = 604_800_000;
+
+/// Largest offset (segment, epoch or partition) the loaders accept: far beyond any real log, and
+/// small enough that offsets, their differences and `end + 1` never overflow in the engine.
+pub const MAX_OFFSET: i64 = 1 << 62;
+/// Largest segment size accepted: Kafka's `segmentSizeInBytes` is an `int`. Sums of sizes over
+/// any number of segments a load can hold stay far from `i64::MAX`.
+pub const MAX_SEGMENT_SIZE: i64 = i32::MAX as i64;
+/// Largest magnitude of a timestamp accepted (±2^62 ms, ±146 million years).
+pub const MAX_TIMESTAMP_MS: i64 = 1 << 62;
 /// Kafka's default `retention.bytes` (unlimited).
 pub const DEFAULT_RETENTION_BYTES: i64 = -1;
 /// Kafka's default `local.retention.*` (`-2`: use `retention.*`).

@@ -4,7 +4,24 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tierlens_core::{load, LoadError, Loaded, Problem, Snapshot, StreamLoader};
+use tierlens_core::ingest::{load_with_limit, DEFAULT_MAX_HELD_BYTES};
+use tierlens_core::{LoadError, Loaded, Problem, Snapshot, StreamLoader};
+
+/// How much memory one load may hold: `maxInput=` in the page URL (a size such as `512MiB`
+/// or `4GiB`; `-1` for no limit), else the core's default (2 GiB). Beyond it the load stops
+/// with a message naming the limit, and what was shown stays.
+pub fn input_limit() -> u64 {
+    static LIMIT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        match crate::state::url_param("maxInput")
+            .map(|v| tierlens_core::units::parse_bytes(&v))
+        {
+            Some(Ok(-1)) => u64::MAX,
+            Some(Ok(n)) if n > 0 => n as u64,
+            _ => DEFAULT_MAX_HELD_BYTES,
+        }
+    })
+}
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -48,7 +65,7 @@ pub enum ApiError {
     },
     #[error("could not read the file {name}: {message}")]
     File { name: String, message: String },
-    #[error("{origin}: {source}")]
+    #[error("{origin}: {source}{}", if matches!(source, LoadError::TooLarge { .. }) { " (the page's limit is set by maxInput= in its URL, e.g. maxInput=4GiB)" } else { "" })]
     Load {
         origin: String,
         #[source]
@@ -218,7 +235,7 @@ pub fn parse_pasted(text: &str) -> Result<Arc<Dataset>, ApiError> {
 /// Parses snapshot JSON or formatter dump text that came from `origin` (pasted, or pushed by
 /// a host page).
 pub fn parse_text(origin: String, text: &str) -> Result<Arc<Dataset>, ApiError> {
-    match load(text.as_bytes()) {
+    match load_with_limit(text.as_bytes(), input_limit()) {
         Ok(loaded) => Ok(dataset(origin, loaded)),
         Err(source) => Err(ApiError::Load { origin, source }),
     }
@@ -239,7 +256,7 @@ async fn read_stream(
         let _ = reader.cancel();
         Err(e)
     };
-    let mut loader = StreamLoader::new();
+    let mut loader = StreamLoader::with_limit(input_limit());
     let mut chunk_buf: Vec<u8> = Vec::new();
     let mut received = 0u64;
     let mut since_yield = now_ms();

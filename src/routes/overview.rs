@@ -57,6 +57,28 @@ fn Totals() -> impl IntoView {
             _ => "RemoteLogSizeBytes: what brokers report",
         })
     };
+    // Records the loader dropped (a negative size, a duplicate id, …): the totals leave them
+    // out, and say so next to themselves, not only in the problems list.
+    let state = expect_context::<crate::state::AppState>();
+    let dropped = Memo::new(move |_| {
+        state.dataset.with(|d| {
+            d.as_ref()
+                .map_or(0, |d| d.problems.iter().filter(|p| p.kind.drops_data()).count())
+        })
+    });
+    let dropped_note = move || {
+        let n = dropped.get();
+        (n > 0).then(|| {
+            view! {
+                <div class="sub dropped" data-testid="dropped-note" data-count=n.to_string()>
+                    {format!(
+                        "leaves out {} the loader dropped (see the problems above)",
+                        tierlens_core::units::counted(n as u64, "record")
+                    )}
+                </div>
+            }
+        })
+    };
     view! {
         <section class="kpis" aria-label="Cluster totals">
             <div class="kpi accent">
@@ -65,6 +87,7 @@ fn Totals() -> impl IntoView {
                     <Bytes value=Signal::derive(move || cluster().remote_log_size_bytes) testid="remote-size-total" />
                 </div>
                 <div class="sub">{metric_label}</div>
+                {dropped_note}
             </div>
             <div class="kpi">
                 <div class="label">"Size seen by retention.bytes"</div>

@@ -2,7 +2,7 @@
 // Expected numbers come from the `tierlens` CLI (the same core the page runs), never from
 // constants copied here. Run from the repository root after `trunk build --release` and
 // `cargo build --release --bin tierlens`: node tests/e2e/run.mjs
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { serve, launch, newPage, assertNoErrors, assertEq, assert } from './harness.mjs';
 import { hostileTests } from './hostile.mjs';
@@ -168,6 +168,26 @@ await test('snapshot text never becomes HTML', async (page) => {
 });
 
 await hostileTests({ test, base, demoJson, SHOTS });
+
+await test('a dropped record is named beside the totals it changes; the CLI exits 3 for it', async (page) => {
+  const snap = structuredClone(demoJson);
+  snap.topics[0].partitions[0].segments[0].sizeBytes = -5;
+  const file = `${SCALE}/dropped.json`;
+  fs.writeFileSync(file, JSON.stringify(snap));
+  const plain = spawnSync('target/release/tierlens', ['size', file, '--json'], { encoding: 'utf8' });
+  assertEq(plain.status, 3, 'the CLI exits 3 when a record was dropped');
+  const want = cli('size', file, '--json', '--accept-dropped');
+  assertEq(want.droppedRecords, 1, 'the CLI lists one dropped record');
+  await page.goto(base);
+  await page.waitForSelector('[data-testid="remote-size-total"]');
+  await page.click('.load-panel summary');
+  await page.fill('[data-testid="paste-input"]', JSON.stringify(snap));
+  await page.click('[data-testid="paste-load"]');
+  await page.waitForSelector('[data-testid="dropped-note"]');
+  assertEq(await countOf(page, 'dropped-note'), 1, 'dropped records beside the totals');
+  assertEq(await bytesOf(page, 'remote-size-total'), want.cluster.remoteLogSizeBytes, 'the total without the dropped record, as the CLI');
+  assert((await page.textContent('[data-testid="problems"] summary')).includes('pasted text'), 'the problems name the input');
+});
 
 const TOPIC = 'payments.v2';
 const DAY = 86400000;

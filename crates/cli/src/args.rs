@@ -46,6 +46,28 @@ enum CliCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Remote and local size, deletions and cost forward in time, under the current configs
+    /// and (with --set) proposed ones, from ingest rates estimated from the snapshot.
+    Forecast {
+        #[command(flatten)]
+        common: Common,
+        /// Start of the forecast, epoch ms (default: the snapshot's capturedAtMs; required for
+        /// a formatter dump).
+        #[arg(long, value_name = "MS", value_parser = parse_now, allow_negative_numbers = true)]
+        now: Option<i64>,
+        /// Override a topic config (as for `plan`). Repeatable.
+        #[arg(long = "set", value_name = "TOPIC:KEY=VALUE", value_parser = parse_set)]
+        sets: Vec<Set>,
+        /// How far to look ahead: 7d to 2y (units: d, h, w; 1y = 365d, 2y = 730d).
+        #[arg(long, value_name = "DURATION", default_value = "90d", value_parser = parse_horizon)]
+        horizon: i64,
+        /// Remote storage price, USD per GB-month (default 0.023: an assumption).
+        #[arg(long, value_name = "USD")]
+        price_remote: Option<f64>,
+        /// Local storage price, USD per GB-month per replica (default 0.08: an assumption).
+        #[arg(long, value_name = "USD")]
+        price_local: Option<f64>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,10 +97,15 @@ struct Common {
     max_input_size: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Command {
     Plan,
     Size,
+    Forecast {
+        horizon_ms: i64,
+        price_remote: Option<f64>,
+        price_local: Option<f64>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +115,7 @@ pub struct Set {
     pub value: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Args {
     pub command: Command,
     pub file: PathBuf,
@@ -123,6 +150,22 @@ fn parse_set(s: &str) -> Result<Set, String> {
     })
 }
 
+const DAY_MS: i64 = 86_400_000;
+
+/// A forecast horizon: a duration in the core's units (`1y` / `2y` are 365 / 730 days), 7 days
+/// to 2 years.
+fn parse_horizon(s: &str) -> Result<i64, String> {
+    let ms = match s.trim() {
+        "1y" => 365 * DAY_MS,
+        "2y" => 730 * DAY_MS,
+        t => tierlens_core::units::parse_duration_ms(t).map_err(|e| e.to_string())?,
+    };
+    if !(7 * DAY_MS..=730 * DAY_MS).contains(&ms) {
+        return Err(format!("{s:?}: the horizon must be from 7d to 2y"));
+    }
+    Ok(ms)
+}
+
 /// A size in the core's units; `-1` / `unlimited` lifts the limit.
 fn parse_max_input_size(s: &str) -> Result<u64, String> {
     if s.trim().eq_ignore_ascii_case("unlimited") {
@@ -150,6 +193,23 @@ where
     Ok(match cli.command {
         CliCommand::Plan { common, now, sets } => Args::new(Command::Plan, common, now, sets),
         CliCommand::Size { common } => Args::new(Command::Size, common, None, Vec::new()),
+        CliCommand::Forecast {
+            common,
+            now,
+            sets,
+            horizon,
+            price_remote,
+            price_local,
+        } => Args::new(
+            Command::Forecast {
+                horizon_ms: horizon,
+                price_remote,
+                price_local,
+            },
+            common,
+            now,
+            sets,
+        ),
     })
 }
 

@@ -5,6 +5,10 @@ mod args;
 use args::{Args, Command};
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use tierlens_core::forecast::cost::{cluster_sentence, cost, format_usd, CostReport};
+use tierlens_core::forecast::{
+    estimate_rates, forecast, summary_sentence, Forecast, ForecastOptions, Prices, Which,
+};
 use tierlens_core::profile::KafkaVersion;
 use tierlens_core::retention::{PlanIndex, Policy};
 use tierlens_core::size::sizes;
@@ -178,25 +182,8 @@ fn run(args: &Args) -> Result<Report, CliError> {
             }
         }
         Command::Plan => {
-            let now = match (args.now, snapshot.source) {
-                (Some(n), _) => n,
-                (None, SnapshotSource::FormatterDump) => return Err(CliError::NowRequired),
-                (None, SnapshotSource::SnapshotJson) => snapshot.captured_at_ms,
-            };
-            let mut policy = Policy::new(profile);
-            for s in &args.sets {
-                if snapshot.topic(&s.topic).is_none() {
-                    return Err(CliError::UnknownTopic(s.topic.clone()));
-                }
-                let key: ConfigKey = s
-                    .key
-                    .parse()
-                    .map_err(|_| CliError::UnknownKey(s.key.clone()))?;
-                let v = parse_config_value(key, &s.value).map_err(|e| {
-                    CliError::BadValue(format!("{}:{}", s.topic, s.key), e.to_string())
-                })?;
-                policy.set(&s.topic, key, v);
-            }
+            let now = now_of(args, &snapshot)?;
+            let policy = policy_of(args, &snapshot, profile)?;
             let plan = PlanIndex::build(&snapshot, profile).plan(&policy, now);
             if args.json {
                 json(&plan, &problems)
@@ -204,8 +191,168 @@ fn run(args: &Args) -> Result<Report, CliError> {
                 plan_table(&plan)
             }
         }
+        Command::Forecast {
+            horizon_ms,
+            price_remote,
+            price_local,
+        } => {
+            let now = now_of(args, &snapshot)?;
+            let proposed = policy_of(args, &snapshot, profile)?;
+            let current = Policy::new(profile);
+            let mut prices = Prices::default();
+            if let Some(p) = price_remote.filter(|p| p.is_finite() && *p >= 0.0) {
+                prices.remote_per_gb_month = p;
+            }
+            if let Some(p) = price_local.filter(|p| p.is_finite() && *p >= 0.0) {
+                prices.local_per_gb_month = p;
+            }
+            let report = forecast_report(&snapshot, &current, &proposed, now, horizon_ms, prices);
+            if args.json {
+                json(&report, &problems)
+            } else {
+                forecast_table(&report)
+            }
+        }
     };
     Ok(Report { out, dropped })
+}
+
+/// The time of the run (or the forecast's start): `--now`, else the snapshot's capture time;
+/// a formatter dump has none.
+fn now_of(args: &Args, snapshot: &tierlens_core::Snapshot) -> Result<i64, CliError> {
+    match (args.now, snapshot.source) {
+        (Some(n), _) => Ok(n),
+        (None, SnapshotSource::FormatterDump) => Err(CliError::NowRequired),
+        (None, SnapshotSource::SnapshotJson) => Ok(snapshot.captured_at_ms),
+    }
+}
+
+/// The snapshot's configs with the `--set` overrides.
+fn policy_of(
+    args: &Args,
+    snapshot: &tierlens_core::Snapshot,
+    profile: KafkaVersion,
+) -> Result<Policy, CliError> {
+    let mut policy = Policy::new(profile);
+    for s in &args.sets {
+        if snapshot.topic(&s.topic).is_none() {
+            return Err(CliError::UnknownTopic(s.topic.clone()));
+        }
+        let key: ConfigKey = s
+            .key
+            .parse()
+            .map_err(|_| CliError::UnknownKey(s.key.clone()))?;
+        let v = parse_config_value(key, &s.value)
+            .map_err(|e| CliError::BadValue(format!("{}:{}", s.topic, s.key), e.to_string()))?;
+        policy.set(&s.topic, key, v);
+    }
+    Ok(policy)
+}
+
+/// One summary sentence: the cluster's (`topic` null) or a topic's under one policy.
+#[derive(serde::Serialize)]
+struct Summary {
+    topic: Option<String>,
+    policy: Option<&'static str>,
+    text: String,
+}
+
+/// `tierlens forecast`'s report: the forecast, its cost and the sentences the dashboard shows.
+#[derive(serde::Serialize)]
+struct ForecastReport {
+    forecast: Forecast,
+    cost: CostReport,
+    summaries: Vec<Summary>,
+}
+
+fn forecast_report(
+    snapshot: &tierlens_core::Snapshot,
+    current: &Policy,
+    proposed: &Policy,
+    now: i64,
+    horizon_ms: i64,
+    prices: Prices,
+) -> ForecastReport {
+    let rates = estimate_rates(snapshot);
+    let f = forecast(
+        snapshot,
+        current,
+        proposed,
+        &rates,
+        &ForecastOptions::new(now, horizon_ms),
+    );
+    let end = f.now_ms + f.horizon_ms;
+    let mut summaries = vec![Summary {
+        topic: None,
+        policy: None,
+        text: cluster_sentence(&f, &prices, end),
+    }];
+    for t in &f.topics {
+        for (which, name) in [(Which::Current, "current"), (Which::Proposed, "proposed")] {
+            if let Some(text) = summary_sentence(&f, &prices, &t.topic, which, end) {
+                summaries.push(Summary {
+                    topic: Some(t.topic.clone()),
+                    policy: Some(name),
+                    text,
+                });
+            }
+        }
+    }
+    ForecastReport {
+        cost: cost(&f, &prices),
+        forecast: f,
+        summaries,
+    }
+}
+
+fn forecast_table(r: &ForecastReport) -> String {
+    use std::fmt::Write;
+    let mut out = format!(
+        "{:<32} {:>12}  {:>26}  {:>21}\n{:<32} {:>12}  {:>12} {:>13}  {:>10} {:>10}\n",
+        "",
+        "",
+        "REMOTE AT THE HORIZON",
+        "$ A MONTH THEN",
+        "TOPIC",
+        "INGEST/S",
+        "CURRENT",
+        "PROPOSED",
+        "CURRENT",
+        "PROPOSED"
+    );
+    for (t, c) in r.forecast.topics.iter().zip(&r.cost.topics) {
+        let last = |v: &[i64]| v.last().copied().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "{:<32} {:>12}  {:>12} {:>13}  {:>10} {:>10}",
+            t.topic,
+            format_bytes(t.rate.bytes_per_sec.round() as i64),
+            format_bytes(last(&t.current.series.remote_bytes)),
+            format_bytes(last(&t.proposed.series.remote_bytes)),
+            format_usd(c.current.at_horizon.total_usd),
+            format_usd(c.proposed.at_horizon.total_usd),
+        );
+    }
+    out.push('\n');
+    for s in &r.summaries {
+        let _ = writeln!(out, "{}", s.text);
+    }
+    out.push_str("\nAssumptions:\n");
+    for a in r.cost.assumptions.iter() {
+        let _ = writeln!(out, "  {a}");
+    }
+    for a in &r.forecast.assumptions {
+        let _ = writeln!(
+            out,
+            "  {}{}",
+            a.topic
+                .as_ref()
+                .map(|t| format!("{t}: "))
+                .unwrap_or_default(),
+            a.text
+        );
+    }
+    out
 }
 
 /// The report as one JSON object, with the input's `problems` (always present, often empty)

@@ -469,3 +469,82 @@ fn malformed_corpus_exit_codes() {
         }
     }
 }
+
+#[test]
+fn forecast_json_has_the_series_cost_and_sentences() {
+    let demo = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../public/demo-snapshot.json"
+    );
+    let v = json(&tierlens(&[
+        "forecast",
+        demo,
+        "--horizon",
+        "30d",
+        "--set",
+        "orders:retention.ms=3d",
+        "--json",
+    ]));
+    let times = v["forecast"]["timesMs"].as_array().unwrap();
+    assert!(
+        times.len() >= 30,
+        "daily points over 30 days: {}",
+        times.len()
+    );
+    assert_eq!(v["forecast"]["horizonMs"], 30 * 86_400_000i64);
+    let orders = v["forecast"]["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["topic"] == "orders")
+        .unwrap();
+    let last = |p: &str| {
+        orders[p]["series"]["remoteBytes"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .as_i64()
+            .unwrap()
+    };
+    assert!(last("proposed") < last("current"), "3d holds less than 7d");
+    // One cluster sentence, then a current and a proposed one per topic.
+    let s = v["summaries"].as_array().unwrap();
+    assert!(s[0]["topic"].is_null());
+    assert!(s[0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("After 30d, the cluster holds"));
+    let texts: Vec<&str> = s
+        .iter()
+        .filter(|x| x["topic"] == "orders")
+        .map(|x| x["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), 2);
+    assert!(
+        texts[1].starts_with("With retention.ms = 3d, orders will hold"),
+        "{}",
+        texts[1]
+    );
+    let cost = v["cost"]["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["topic"] == "orders")
+        .unwrap();
+    assert!(
+        cost["proposed"]["atHorizon"]["totalUsd"].as_f64()
+            < cost["current"]["atHorizon"]["totalUsd"].as_f64()
+    );
+    assert!(v["problems"].is_array());
+}
+
+#[test]
+fn forecast_horizon_is_checked() {
+    let out = tierlens(&["forecast", "x.json", "--horizon", "3d"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("from 7d to 2y"));
+    let out = tierlens(&["forecast", "--help"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--horizon"));
+}

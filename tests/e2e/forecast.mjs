@@ -28,10 +28,11 @@ export async function forecastTests({ test, base, cli, DEMO, SHOTS }) {
     const yearText = year.summaries.filter((s) => s.topic === topic).map((s) => s.text);
     await page.waitForFunction((t) => document.querySelector('[data-testid="forecast-summary"] p')?.textContent === t, yearText[0]);
 
-    // The cluster: its sentence is the CLI's too.
+    // The cluster: choosing it drops the topic's proposal (as choosing another topic does);
+    // its sentence is the CLI's without --set.
     await page.selectOption('[data-testid="forecast-topic"]', '');
-    await page.waitForFunction(() => !location.search.includes('topic='));
-    const cluster = year.summaries.find((s) => s.topic === null);
+    await page.waitForFunction(() => !location.search.includes('topic=') && !location.search.includes('retention.ms='));
+    const cluster = cli('forecast', DEMO, '--horizon', '365d', '--json').summaries.find((s) => s.topic === null);
     await page.waitForFunction((t) => document.querySelector('[data-testid="forecast-summary"] p')?.textContent === t, cluster.text);
   });
 }

@@ -29,10 +29,10 @@ use super::{
 };
 use crate::lineage::epochs_within_lineage;
 use crate::model::{
-    filter_empty_epochs, Partition, SegmentRef, SegmentState, Snapshot, TopicConfig,
+    filter_empty_epochs, Partition, SegmentLite, SegmentState, Snapshot, TopicConfig,
 };
 use crate::profile::Rules;
-use crate::retention::local::{effective_local_limits, local_copied_segments};
+use crate::retention::local::effective_local_limits;
 use crate::retention::{time_data, Policy};
 use crate::units::{format_bytes, format_duration_ms};
 use std::collections::{HashMap, VecDeque};
@@ -138,32 +138,80 @@ fn rel(ts: i64, now: i64) -> f64 {
     ts.saturating_sub(now) as f64
 }
 
-fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> Start {
-    // Every row read once (a row read gathers ten columns).
-    let rows: Vec<SegmentRef<'_>> = p.segments.iter().collect();
+/// Buffers [`build_start`] reuses from one partition to the next.
+#[derive(Default)]
+struct Scratch<'a> {
+    rows: Vec<SegmentLite<'a>>,
+    rank: Vec<i64>,
+    order: Vec<u32>,
+    keys: Vec<u64>,
+    in_flight: Vec<bool>,
+    copies: Vec<usize>,
+}
+
+/// Builds the start of `p` into `st` (its buffers reused).
+fn build_start<'a>(
+    p: &'a Partition,
+    rules: &Rules,
+    now: i64,
+    sc: &mut Scratch<'a>,
+    st: &mut Start,
+) {
+    // Every row read once.
+    let rows = &mut sc.rows;
+    rows.clear();
+    rows.extend((0..p.segments.len()).map(|i| p.segments.lite(i)));
+    let rows = &sc.rows;
     let n = rows.len();
-    let (lineage_raw, _) = p.lineage();
-    let lineage = filter_empty_epochs(&lineage_raw);
-    let leo = p.log_end_offset_or_inferred();
-    let lso = p.log_start_offset_or_inferred();
-    let mut st = Start {
-        only_local: p.only_local_size_bytes.unwrap_or(0),
-        next_seq: n as i64,
-        ..Start::default()
-    };
+    let lineage_raw: &[(i32, i64)];
+    let inferred;
+    match &p.leader_epochs {
+        Some(l) => lineage_raw = l,
+        None => {
+            inferred = p.lineage().0;
+            lineage_raw = &inferred;
+        }
+    }
+    let lineage = filter_empty_epochs(lineage_raw);
+    let leo = p
+        .log_end_offset
+        .unwrap_or_else(|| rows.iter().map(|s| s.end_offset + 1).max().unwrap_or(0));
+    let lso = p.log_start_offset.unwrap_or_else(|| {
+        rows.iter()
+            .filter(|s| s.state != SegmentState::DeleteSegmentFinished)
+            .map(|s| s.start_offset)
+            .min()
+            .unwrap_or(0)
+    });
+    st.walk.clear();
+    st.local.clear();
+    st.listed = 0;
+    st.metric = 0;
+    st.counted = 0;
+    st.permanent_metric = 0;
+    st.unref_bytes = 0;
+    st.unref_metric = 0;
+    st.unref_count = 0;
+    st.only_local = p.only_local_size_bytes.unwrap_or(0);
+    st.local_tail = 0;
+    st.active_start = 0.0;
+    st.next_seq = n as i64;
+    st.has_local = false;
     let listed = |i: usize| rows[i].state != SegmentState::DeleteSegmentFinished;
 
     // Log positions: rank by start offset.
-    let mut rank = vec![0i64; n];
-    if rows
+    let rank = &mut sc.rank;
+    rank.clear();
+    let sorted = rows
         .windows(2)
-        .all(|w| w[0].start_offset <= w[1].start_offset)
-    {
-        for (i, r) in rank.iter_mut().enumerate() {
-            *r = i as i64;
-        }
+        .all(|w| w[0].start_offset <= w[1].start_offset);
+    if sorted {
+        rank.extend(0..n as i64);
     } else {
-        let mut order: Vec<u32> = (0..n as u32).collect();
+        rank.resize(n, 0);
+        let order = &mut sc.order;
+        order.clear();
+        order.extend(0..n as u32);
         order.sort_by_key(|&i| (rows[i as usize].start_offset, i));
         for (r, &i) in order.iter().enumerate() {
             rank[i as usize] = r as i64;
@@ -188,6 +236,7 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
     };
 
     // The walk order (as the plan's index builds it).
+    let keys = &mut sc.keys;
     keys.clear();
     for (i, s) in rows.iter().enumerate() {
         if !listed(i) {
@@ -205,7 +254,8 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
     if !keys.is_sorted() {
         keys.sort_unstable();
     }
-    let in_flight = in_flight_rows(&rows);
+    in_flight_rows(rows, &mut sc.in_flight);
+    let in_flight = &sc.in_flight;
     let first_epoch = lineage.first().map(|&(e, _)| e);
     let mut walk_metric = 0i64;
     for &k in keys.iter() {
@@ -286,19 +336,23 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
     );
 
     // Local copies.
-    let (copies, tail) = match (p.local_size_bytes, p.local_log_start_offset) {
+    let copies = &mut sc.copies;
+    let tail = match (p.local_size_bytes, p.local_log_start_offset) {
         (Some(size), Some(llso)) => {
             st.has_local = true;
-            let c = local_copied_segments(p, llso);
-            let copied: i64 = c
+            local_copied_rows(rows, llso, copies);
+            let copied: i64 = copies
                 .iter()
                 .fold(0i64, |a, &i| a.saturating_add(rows[i].size_bytes));
-            (c, size.saturating_sub(copied).max(0))
+            size.saturating_sub(copied).max(0)
         }
-        _ => (local_copied_segments(p, i64::MIN), st.only_local),
+        _ => {
+            local_copied_rows(rows, i64::MIN, copies);
+            st.only_local
+        }
     };
     st.local_tail = tail;
-    for i in copies {
+    for &i in copies.iter() {
         let s = &rows[i];
         st.local.push(Item {
             t0: rel(s.max_timestamp_ms, now),
@@ -310,24 +364,48 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
             flags: 0,
         });
     }
-    st
+}
+
+/// [`crate::retention::local::local_copied_segments`] over rows already read.
+fn local_copied_rows(rows: &[SegmentLite<'_>], local_log_start_offset: i64, out: &mut Vec<usize>) {
+    out.clear();
+    out.extend((0..rows.len()).filter(|&i| {
+        let s = &rows[i];
+        s.state == SegmentState::CopySegmentFinished && s.start_offset >= local_log_start_offset
+    }));
+    if !out
+        .windows(2)
+        .all(|w| rows[w[0]].start_offset <= rows[w[1]].start_offset)
+    {
+        // Ascending indices with equal offsets stay in index order: the same as sorting by
+        // (start offset, index).
+        out.sort_by_key(|&i| (rows[i].start_offset, i));
+    }
+    let mut prev_end: Option<i64> = None;
+    out.retain(|&i| {
+        let s = &rows[i];
+        if prev_end.is_some_and(|e| s.start_offset <= e) {
+            return false;
+        }
+        prev_end = Some(s.end_offset);
+        true
+    });
 }
 
 /// [`crate::retention::presumed_in_flight`] over rows already read.
-fn in_flight_rows(rows: &[SegmentRef<'_>]) -> Vec<bool> {
+fn in_flight_rows(rows: &[SegmentLite<'_>], out: &mut Vec<bool>) {
     let max_start = rows.iter().map(|s| s.start_offset).max();
     let finished_at_max = rows
         .iter()
         .any(|s| Some(s.start_offset) == max_start && s.state == SegmentState::CopySegmentFinished);
-    rows.iter()
-        .map(|s| {
-            s.state == SegmentState::CopySegmentStarted
-                && match s.copy_in_progress {
-                    Some(b) => b,
-                    None => Some(s.start_offset) == max_start && !finished_at_max,
-                }
-        })
-        .collect()
+    out.clear();
+    out.extend(rows.iter().map(|s| {
+        s.state == SegmentState::CopySegmentStarted
+            && match s.copy_in_progress {
+                Some(b) => b,
+                None => Some(s.start_offset) == max_start && !finished_at_max,
+            }
+    }));
 }
 
 /// One topic's inputs under one policy, per step.
@@ -944,7 +1022,9 @@ pub fn forecast(
     let same_profile = current.profile == proposed.profile;
     let rules_cur = current.profile.rules();
     let rules_new = proposed.profile.rules();
-    let mut keys = Vec::new();
+    let mut scratch = Scratch::default();
+    let mut start_cur = Start::default();
+    let mut start_new_buf = Start::default();
     let mut remote_q = VecDeque::new();
     let mut local_q = VecDeque::new();
     let mut topics = Vec::with_capacity(snapshot.topics.len());
@@ -1024,7 +1104,7 @@ pub fn forecast(
         for (p, &bps) in topic.partitions.iter().zip(&est) {
             let r0 = bps / 1000.0;
             let r_end = (r0 * end_factor).min(MAX_BYTES_PER_SEC / 1000.0);
-            let start_cur = build_start(p, &rules_cur, now, &mut keys);
+            build_start(p, &rules_cur, now, &mut scratch, &mut start_cur);
             if !start_cur.has_local {
                 no_local += 1;
             }
@@ -1039,12 +1119,11 @@ pub fn forecast(
             );
             let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin);
             st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
-            let start_new_own;
             let start_new = if same_profile {
                 &start_cur
             } else {
-                start_new_own = build_start(p, &rules_new, now, &mut keys);
-                &start_new_own
+                build_start(p, &rules_new, now, &mut scratch, &mut start_new_buf);
+                &start_new_buf
             };
             let fin = simulate(
                 start_new,

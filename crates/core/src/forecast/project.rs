@@ -59,6 +59,12 @@ fn round_pos(x: f64) -> i64 {
     }
 }
 
+/// `n as f64` for counts (below 2^63, so through the one-instruction signed conversion).
+#[inline(always)]
+fn fu(n: u64) -> f64 {
+    n as i64 as f64
+}
+
 /// `n` segments of `size` bytes whose newest records are at `t0 + m · period` (ms relative to
 /// `now`, rounded), `m = 0..n`, at log positions `seq0..seq0 + n`.
 #[derive(Debug, Clone, Copy)]
@@ -87,12 +93,12 @@ impl Item {
         }
         let q = (x_half - self.t0) / self.period;
         if q > 0.0 {
-            if q >= self.n as f64 {
+            if q >= fu(self.n) {
                 return self.n;
             }
-            // ceil(q) without a libm call.
-            let c = q as u64;
-            (c + u64::from((c as f64) < q)).min(self.n)
+            // ceil(q) without a libm call (0 < q < n < 2^63).
+            let c = q as i64;
+            (c as u64 + u64::from((c as f64) < q)).min(self.n)
         } else {
             0
         }
@@ -101,7 +107,10 @@ impl Item {
     /// Removes the first `k` segments; their bytes.
     #[inline]
     fn take(&mut self, k: u64) -> i64 {
-        self.t0 += k as f64 * self.period;
+        if k == 0 {
+            return 0;
+        }
+        self.t0 += fu(k) * self.period;
         self.n -= k;
         self.seq0 += k as i64;
         self.size.saturating_mul(k as i64)
@@ -524,6 +533,9 @@ struct Sim<'a> {
     active_start: f64,
     next_seq: i64,
     lso_seq: i64,
+    /// The last rate [`Roll::regular`] was asked for, and its answer.
+    reg_r: f64,
+    reg: (f64, f64),
 }
 
 #[inline]
@@ -533,7 +545,7 @@ fn push_merged(q: &mut VecDeque<Item>, it: Item) {
             && b.size == it.size
             && b.period == it.period
             && b.seq0 + b.n as i64 == it.seq0
-            && (b.t0 + b.n as f64 * b.period - it.t0).abs() <= 1e-3
+            && (b.t0 + fu(b.n) * b.period - it.t0).abs() <= 1e-3
         {
             b.n += it.n;
             return;
@@ -576,15 +588,23 @@ impl Sim<'_> {
             self.active += r * (t1 - t);
             return;
         }
-        let (p, size) = self.roll.regular(r);
+        if r != self.reg_r {
+            self.reg_r = r;
+            self.reg = self.roll.regular(r);
+        }
+        let (p, size) = self.reg;
         let size0 = self.active + r * (roll - t);
         self.push_gen(roll, p, size0, 1);
         let k = (t1 - roll) / p;
-        let k = if k >= 1.0 { k.min(1e15) as u64 } else { 0 };
+        let k = if k >= 1.0 {
+            k.min(1e15) as i64 as u64
+        } else {
+            0
+        };
         if k > 0 {
             self.push_gen(roll + p, p, size, k);
         }
-        self.active_start = roll + k as f64 * p;
+        self.active_start = roll + fu(k) * p;
         self.active = r * (t1 - self.active_start);
     }
 
@@ -771,55 +791,86 @@ struct TopicRun<'a> {
     roll: Roll,
 }
 
-/// Projects one partition; adds its series into `out`.
-fn simulate(
-    st: &Start,
-    tp: &TopicPolicy,
-    run: &TopicRun<'_>,
-    r0: f64,
-    remote: &mut VecDeque<Item>,
-    local: &mut VecDeque<Item>,
-    out: &mut Series,
-) -> i64 {
-    remote.clear();
-    remote.extend(st.walk.iter().copied());
-    local.clear();
-    local.extend(st.local.iter().copied());
-    let mut sim = Sim {
-        st,
-        tp,
-        roll: run.roll,
-        remote,
-        local,
-        metric: st.metric,
-        count: st.listed as i64,
-        counted: st.counted,
-        local_sum: st.local.iter().fold(0i64, |a, i| a.saturating_add(i.size)),
-        active: st.only_local.max(0) as f64,
-        active_start: st.active_start,
-        next_seq: st.next_seq,
-        lso_seq: i64::MIN,
-    };
-    for (k, &t) in run.times.iter().enumerate() {
+impl<'a> Sim<'a> {
+    fn new(
+        st: &'a Start,
+        tp: &'a TopicPolicy,
+        roll: Roll,
+        remote: &'a mut VecDeque<Item>,
+        local: &'a mut VecDeque<Item>,
+    ) -> Sim<'a> {
+        remote.clear();
+        remote.extend(st.walk.iter().copied());
+        local.clear();
+        local.extend(st.local.iter().copied());
+        Sim {
+            st,
+            tp,
+            roll,
+            remote,
+            local,
+            metric: st.metric,
+            count: st.listed as i64,
+            counted: st.counted,
+            local_sum: st.local.iter().fold(0i64, |a, i| a.saturating_add(i.size)),
+            active: st.only_local.max(0) as f64,
+            active_start: st.active_start,
+            next_seq: st.next_seq,
+            lso_seq: i64::MIN,
+            reg_r: f64::NAN,
+            reg: (0.0, 0.0),
+        }
+    }
+
+    /// Step `k`: the writes since the previous instant, the run at `times[k]`; adds the
+    /// values into `out`.
+    #[inline(always)]
+    fn step(&mut self, k: usize, run: &TopicRun<'_>, r0: f64, out: &mut Series) {
         if k > 0 {
             if k == 1 {
-                sim.finish_upload();
+                self.finish_upload();
             }
-            sim.generate(run.times[k - 1], t, r0 * run.factors[k]);
+            self.generate(run.times[k - 1], run.times[k], r0 * run.factors[k]);
         }
-        let freed = sim.run_remote(k);
+        let freed = self.run_remote(k);
         let tail = if k == 0 {
-            st.local_tail
+            self.st.local_tail
         } else {
-            round_pos(sim.active)
+            round_pos(self.active)
         };
-        sim.run_local(k, tail);
-        out.remote_bytes[k] = out.remote_bytes[k].saturating_add(sim.metric);
-        out.segments[k] = out.segments[k].saturating_add(sim.count);
+        self.run_local(k, tail);
+        out.remote_bytes[k] = out.remote_bytes[k].saturating_add(self.metric);
+        out.segments[k] = out.segments[k].saturating_add(self.count);
         out.deleted_bytes[k] = out.deleted_bytes[k].saturating_add(freed);
-        out.local_bytes[k] = out.local_bytes[k].saturating_add(sim.local_sum.saturating_add(tail));
+        out.local_bytes[k] = out.local_bytes[k].saturating_add(self.local_sum.saturating_add(tail));
     }
-    sim.metric
+}
+
+/// One policy's side of [`simulate_pair`].
+struct Side<'a> {
+    st: &'a Start,
+    tp: &'a TopicPolicy,
+    out: &'a mut Series,
+}
+
+/// Projects one partition under both policies in lockstep (the two simulations are
+/// independent; stepping them together lets the processor overlap their latencies); adds
+/// each series into its `out`. The final remote sizes.
+fn simulate_pair(
+    a: Side<'_>,
+    b: Side<'_>,
+    run: &TopicRun<'_>,
+    r0: f64,
+    queues: &mut [VecDeque<Item>; 4],
+) -> (i64, i64) {
+    let [qa, la, qb, lb] = queues;
+    let mut sa = Sim::new(a.st, a.tp, run.roll, qa, la);
+    let mut sb = Sim::new(b.st, b.tp, run.roll, qb, lb);
+    for k in 0..run.times.len() {
+        sa.step(k, run, r0, a.out);
+        sb.step(k, run, r0, b.out);
+    }
+    (sa.metric, sb.metric)
 }
 
 /// The steady state of one partition at the rate it ends with (bytes/ms).
@@ -1025,8 +1076,7 @@ pub fn forecast(
     let mut scratch = Scratch::default();
     let mut start_cur = Start::default();
     let mut start_new_buf = Start::default();
-    let mut remote_q = VecDeque::new();
-    let mut local_q = VecDeque::new();
+    let mut queues: [VecDeque<Item>; 4] = Default::default();
     let mut topics = Vec::with_capacity(snapshot.topics.len());
     let mut cluster_cur = Series::zeros(npts);
     let mut cluster_new = Series::zeros(npts);
@@ -1108,33 +1158,30 @@ pub fn forecast(
             if !start_cur.has_local {
                 no_local += 1;
             }
-            let fin = simulate(
-                &start_cur,
-                &tp_cur,
-                &run,
-                r0,
-                &mut remote_q,
-                &mut local_q,
-                &mut s_cur,
-            );
-            let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin);
-            st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
             let start_new = if same_profile {
                 &start_cur
             } else {
                 build_start(p, &rules_new, now, &mut scratch, &mut start_new_buf);
                 &start_new_buf
             };
-            let fin = simulate(
-                start_new,
-                &tp_new,
+            let (fin_cur, fin_new) = simulate_pair(
+                Side {
+                    st: &start_cur,
+                    tp: &tp_cur,
+                    out: &mut s_cur,
+                },
+                Side {
+                    st: start_new,
+                    tp: &tp_new,
+                    out: &mut s_new,
+                },
                 &run,
                 r0,
-                &mut remote_q,
-                &mut local_q,
-                &mut s_new,
+                &mut queues,
             );
-            let ps = partition_steady(start_new, &tp_new, run.roll, r_end, growing, fin);
+            let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin_cur);
+            st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
+            let ps = partition_steady(start_new, &tp_new, run.roll, r_end, growing, fin_new);
             st_new.add(ps.kind, ps.remote, ps.local, ps.tolerance);
         }
         let steady_cur = st_cur.finish(&s_cur, &times_ms);

@@ -13,9 +13,7 @@ use tierlens_core::{LoadError, Loaded, Problem, Snapshot, StreamLoader};
 pub fn input_limit() -> u64 {
     static LIMIT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
     *LIMIT.get_or_init(|| {
-        match crate::state::url_param("maxInput")
-            .map(|v| tierlens_core::units::parse_bytes(&v))
-        {
+        match crate::state::url_param("maxInput").map(|v| tierlens_core::units::parse_bytes(&v)) {
             Some(Ok(-1)) => u64::MAX,
             Some(Ok(n)) if n > 0 => n as u64,
             _ => DEFAULT_MAX_HELD_BYTES,

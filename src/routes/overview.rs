@@ -62,8 +62,9 @@ fn Totals() -> impl IntoView {
     let state = expect_context::<crate::state::AppState>();
     let dropped = Memo::new(move |_| {
         state.dataset.with(|d| {
-            d.as_ref()
-                .map_or(0, |d| d.problems.iter().filter(|p| p.kind.drops_data()).count())
+            d.as_ref().map_or(0, |d| {
+                d.problems.iter().filter(|p| p.kind.drops_data()).count()
+            })
         })
     });
     let dropped_note = move || {

@@ -518,6 +518,16 @@ struct PartSteady {
     tolerance: i64,
 }
 
+/// The segments rolled over one step: `items[..len]` as `(first roll, period, size, count)`,
+/// then the active segment.
+#[derive(Debug, Clone, Copy)]
+struct Gen {
+    len: u8,
+    items: [(f64, f64, i64, u64); 2],
+    active: f64,
+    active_start: f64,
+}
+
 /// Simulation state of one partition under one policy.
 struct Sim<'a> {
     st: &'a Start,
@@ -555,8 +565,7 @@ fn push_merged(q: &mut VecDeque<Item>, it: Item) {
 }
 
 impl Sim<'_> {
-    fn push_gen(&mut self, t0: f64, period: f64, size: f64, n: u64) {
-        let size = round_pos(size);
+    fn push_gen(&mut self, t0: f64, period: f64, size: i64, n: u64) {
         let it = Item {
             t0,
             period,
@@ -576,17 +585,25 @@ impl Sim<'_> {
         push_merged(self.local, it);
     }
 
-    /// Writes at `r` bytes/ms from `t` to `t1`, rolling segments.
-    fn generate(&mut self, t: f64, t1: f64, r: f64) {
+    /// What writing at `r` bytes/ms from `t` to `t1` rolls (see [`Sim::apply_gen`]); depends
+    /// only on the active segment (`active`, `active_start`), the roll and the rate.
+    #[inline]
+    fn plan_gen(&mut self, t: f64, t1: f64, r: f64) -> Gen {
+        let mut g = Gen {
+            len: 0,
+            items: [(0.0, 0.0, 0, 0); 2],
+            active: self.active,
+            active_start: self.active_start,
+        };
         if r <= 0.0 || r.is_nan() || t1 <= t {
-            return;
+            return g;
         }
         let r = r.min(MAX_BYTES_PER_SEC / 1000.0);
         let fill = (self.roll.seg_bytes - self.active).max(0.0) / r;
         let roll = (self.active_start + self.roll.seg_ms).min(t + fill).max(t);
         if roll > t1 {
-            self.active += r * (t1 - t);
-            return;
+            g.active += r * (t1 - t);
+            return g;
         }
         if r != self.reg_r {
             self.reg_r = r;
@@ -594,7 +611,8 @@ impl Sim<'_> {
         }
         let (p, size) = self.reg;
         let size0 = self.active + r * (roll - t);
-        self.push_gen(roll, p, size0, 1);
+        g.items[0] = (roll, p, round_pos(size0), 1);
+        g.len = 1;
         let k = (t1 - roll) / p;
         let k = if k >= 1.0 {
             k.min(1e15) as i64 as u64
@@ -602,10 +620,22 @@ impl Sim<'_> {
             0
         };
         if k > 0 {
-            self.push_gen(roll + p, p, size, k);
+            g.items[1] = (roll + p, p, round_pos(size), k);
+            g.len = 2;
         }
-        self.active_start = roll + fu(k) * p;
-        self.active = r * (t1 - self.active_start);
+        g.active_start = roll + fu(k) * p;
+        g.active = r * (t1 - g.active_start);
+        g
+    }
+
+    /// Rolls the segments of `g` and moves the active segment on.
+    #[inline]
+    fn apply_gen(&mut self, g: &Gen) {
+        for &(t0, period, size, n) in &g.items[..g.len as usize] {
+            self.push_gen(t0, period, size, n);
+        }
+        self.active = g.active;
+        self.active_start = g.active_start;
     }
 
     /// Removes `k` segments from the front remote item; the bytes freed.
@@ -822,16 +852,10 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Step `k`: the writes since the previous instant, the run at `times[k]`; adds the
-    /// values into `out`.
+    /// The run at step `k` (after the writes since the previous instant); adds the values
+    /// into `out`.
     #[inline(always)]
-    fn step(&mut self, k: usize, run: &TopicRun<'_>, r0: f64, out: &mut Series) {
-        if k > 0 {
-            if k == 1 {
-                self.finish_upload();
-            }
-            self.generate(run.times[k - 1], run.times[k], r0 * run.factors[k]);
-        }
+    fn run(&mut self, k: usize, out: &mut Series) {
         let freed = self.run_remote(k);
         let tail = if k == 0 {
             self.st.local_tail
@@ -842,7 +866,8 @@ impl<'a> Sim<'a> {
         out.remote_bytes[k] = out.remote_bytes[k].saturating_add(self.metric);
         out.segments[k] = out.segments[k].saturating_add(self.count);
         out.deleted_bytes[k] = out.deleted_bytes[k].saturating_add(freed);
-        out.local_bytes[k] = out.local_bytes[k].saturating_add(self.local_sum.saturating_add(tail));
+        out.local_bytes[k] =
+            out.local_bytes[k].saturating_add(self.local_sum.saturating_add(tail));
     }
 }
 
@@ -867,8 +892,26 @@ fn simulate_pair(
     let mut sa = Sim::new(a.st, a.tp, run.roll, qa, la);
     let mut sb = Sim::new(b.st, b.tp, run.roll, qb, lb);
     for k in 0..run.times.len() {
-        sa.step(k, run, r0, a.out);
-        sb.step(k, run, r0, b.out);
+        if k > 0 {
+            if k == 1 {
+                sa.finish_upload();
+                sb.finish_upload();
+            }
+            let (t, t1, r) = (run.times[k - 1], run.times[k], r0 * run.factors[k]);
+            // The writes do not depend on the policy: with the same active segment, both
+            // sides roll the same segments.
+            let same = sa.active == sb.active && sa.active_start == sb.active_start;
+            let g = sa.plan_gen(t, t1, r);
+            sa.apply_gen(&g);
+            if same {
+                sb.apply_gen(&g);
+            } else {
+                let g = sb.plan_gen(t, t1, r);
+                sb.apply_gen(&g);
+            }
+        }
+        sa.run(k, a.out);
+        sb.run(k, b.out);
     }
     (sa.metric, sb.metric)
 }

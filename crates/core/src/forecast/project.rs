@@ -866,8 +866,7 @@ impl<'a> Sim<'a> {
         out.remote_bytes[k] = out.remote_bytes[k].saturating_add(self.metric);
         out.segments[k] = out.segments[k].saturating_add(self.count);
         out.deleted_bytes[k] = out.deleted_bytes[k].saturating_add(freed);
-        out.local_bytes[k] =
-            out.local_bytes[k].saturating_add(self.local_sum.saturating_add(tail));
+        out.local_bytes[k] = out.local_bytes[k].saturating_add(self.local_sum.saturating_add(tail));
     }
 }
 

@@ -141,6 +141,8 @@ struct Start {
     active_start: f64,
     next_seq: i64,
     has_local: bool,
+    /// Some walk item is the upload in flight ([`F_UPLOADING`]).
+    uploading: bool,
 }
 
 fn rel(ts: i64, now: i64) -> f64 {
@@ -206,6 +208,7 @@ fn build_start<'a>(
     st.active_start = 0.0;
     st.next_seq = n as i64;
     st.has_local = false;
+    st.uploading = false;
     let listed = |i: usize| rows[i].state != SegmentState::DeleteSegmentFinished;
 
     // Log positions: rank by start offset.
@@ -309,6 +312,7 @@ fn build_start<'a>(
         }
         if in_flight[i] {
             flags |= F_UPLOADING;
+            st.uploading = true;
         }
         st.walk.push(Item {
             t0: rel(s.max_timestamp_ms, now),
@@ -784,8 +788,10 @@ impl Sim<'_> {
 
     /// After the run at `now`: the upload in flight has finished.
     fn finish_upload(&mut self) {
+        if !self.st.uploading {
+            return;
+        }
         let mut uploaded = 0i64;
-        let mut copies = Vec::new();
         for it in self.remote.iter_mut() {
             if it.has(F_UPLOADING) {
                 it.flags &= !F_UPLOADING;
@@ -801,13 +807,10 @@ impl Sim<'_> {
                     self.metric = self.metric.saturating_add(it.size);
                 }
                 uploaded = uploaded.saturating_add(it.size);
-                copies.push(Item { flags: 0, ..*it });
-            }
-        }
-        for c in copies {
-            if c.seq0 > self.lso_seq {
-                self.local_sum = self.local_sum.saturating_add(c.size);
-                self.local.push_back(c);
+                if it.seq0 > self.lso_seq {
+                    self.local_sum = self.local_sum.saturating_add(it.size);
+                    self.local.push_back(Item { flags: 0, ..*it });
+                }
             }
         }
         self.active = (self.active - uploaded as f64).max(0.0);

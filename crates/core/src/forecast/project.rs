@@ -880,6 +880,24 @@ struct Side<'a> {
     out: &'a mut Series,
 }
 
+/// Projects one partition under one policy; adds its series into its `out`. The final remote
+/// size.
+fn simulate_one(a: Side<'_>, run: &TopicRun<'_>, r0: f64, queues: &mut [VecDeque<Item>; 4]) -> i64 {
+    let [qa, la, _, _] = queues;
+    let mut sa = Sim::new(a.st, a.tp, run.roll, qa, la);
+    for k in 0..run.times.len() {
+        if k > 0 {
+            if k == 1 {
+                sa.finish_upload();
+            }
+            let g = sa.plan_gen(run.times[k - 1], run.times[k], r0 * run.factors[k]);
+            sa.apply_gen(&g);
+        }
+        sa.run(k, a.out);
+    }
+    sa.metric
+}
+
 /// Projects one partition under both policies in lockstep (the two simulations are
 /// independent; stepping them together lets the processor overlap their latencies); adds
 /// each series into its `out`. The final remote sizes.
@@ -1191,6 +1209,8 @@ pub fn forecast(
 
         let tp_cur = TopicPolicy::new(current, &topic.name, topic.config, &times, now);
         let tp_new = TopicPolicy::new(proposed, &topic.name, topic.config, &times, now);
+        // Same profile and same configs: the same projection.
+        let same_topic = same_profile && tp_cur.cfg == tp_new.cfg;
         let mut s_cur = Series::zeros(npts);
         let mut s_new = Series::zeros(npts);
         let mut st_cur = SteadyAcc::new();
@@ -1209,6 +1229,23 @@ pub fn forecast(
                 build_start(p, &rules_new, now, &mut scratch, &mut start_new_buf);
                 &start_new_buf
             };
+            if same_topic {
+                // Both policies give this topic the same configs: the proposed projection is
+                // the current one (copied after the loop).
+                let fin = simulate_one(
+                    Side {
+                        st: &start_cur,
+                        tp: &tp_cur,
+                        out: &mut s_cur,
+                    },
+                    &run,
+                    r0,
+                    &mut queues,
+                );
+                let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin);
+                st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
+                continue;
+            }
             let (fin_cur, fin_new) = simulate_pair(
                 Side {
                     st: &start_cur,
@@ -1228,6 +1265,10 @@ pub fn forecast(
             st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
             let ps = partition_steady(start_new, &tp_new, run.roll, r_end, growing, fin_new);
             st_new.add(ps.kind, ps.remote, ps.local, ps.tolerance);
+        }
+        if same_topic {
+            s_new.clone_from(&s_cur);
+            st_new = st_cur;
         }
         let steady_cur = st_cur.finish(&s_cur, &times_ms);
         let steady_new = st_new.finish(&s_new, &times_ms);

@@ -29,10 +29,10 @@ use super::{
 };
 use crate::lineage::epochs_within_lineage;
 use crate::model::{
-    filter_empty_epochs, Partition, SegmentRef, SegmentState, Snapshot, TopicConfig,
+    filter_empty_epochs, Partition, SegmentLite, SegmentState, Snapshot, TopicConfig,
 };
 use crate::profile::Rules;
-use crate::retention::local::{effective_local_limits, local_copied_segments};
+use crate::retention::local::effective_local_limits;
 use crate::retention::{time_data, Policy};
 use crate::units::{format_bytes, format_duration_ms};
 use std::collections::{HashMap, VecDeque};
@@ -57,6 +57,12 @@ fn round_pos(x: f64) -> i64 {
     } else {
         0
     }
+}
+
+/// `n as f64` for counts (below 2^63, so through the one-instruction signed conversion).
+#[inline(always)]
+fn fu(n: u64) -> f64 {
+    n as i64 as f64
 }
 
 /// `n` segments of `size` bytes whose newest records are at `t0 + m · period` (ms relative to
@@ -87,12 +93,12 @@ impl Item {
         }
         let q = (x_half - self.t0) / self.period;
         if q > 0.0 {
-            if q >= self.n as f64 {
+            if q >= fu(self.n) {
                 return self.n;
             }
-            // ceil(q) without a libm call.
-            let c = q as u64;
-            (c + u64::from((c as f64) < q)).min(self.n)
+            // ceil(q) without a libm call (0 < q < n < 2^63).
+            let c = q as i64;
+            (c as u64 + u64::from((c as f64) < q)).min(self.n)
         } else {
             0
         }
@@ -101,7 +107,10 @@ impl Item {
     /// Removes the first `k` segments; their bytes.
     #[inline]
     fn take(&mut self, k: u64) -> i64 {
-        self.t0 += k as f64 * self.period;
+        if k == 0 {
+            return 0;
+        }
+        self.t0 += fu(k) * self.period;
         self.n -= k;
         self.seq0 += k as i64;
         self.size.saturating_mul(k as i64)
@@ -132,38 +141,89 @@ struct Start {
     active_start: f64,
     next_seq: i64,
     has_local: bool,
+    /// Some walk item is the upload in flight ([`F_UPLOADING`]).
+    uploading: bool,
 }
 
 fn rel(ts: i64, now: i64) -> f64 {
     ts.saturating_sub(now) as f64
 }
 
-fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> Start {
-    // Every row read once (a row read gathers ten columns).
-    let rows: Vec<SegmentRef<'_>> = p.segments.iter().collect();
+/// Buffers [`build_start`] reuses from one partition to the next.
+#[derive(Default)]
+struct Scratch<'a> {
+    rows: Vec<SegmentLite<'a>>,
+    rank: Vec<i64>,
+    order: Vec<u32>,
+    keys: Vec<u64>,
+    in_flight: Vec<bool>,
+    copies: Vec<usize>,
+}
+
+/// Builds the start of `p` into `st` (its buffers reused).
+fn build_start<'a>(
+    p: &'a Partition,
+    rules: &Rules,
+    now: i64,
+    sc: &mut Scratch<'a>,
+    st: &mut Start,
+) {
+    // Every row read once.
+    let rows = &mut sc.rows;
+    rows.clear();
+    rows.extend((0..p.segments.len()).map(|i| p.segments.lite(i)));
+    let rows = &sc.rows;
     let n = rows.len();
-    let (lineage_raw, _) = p.lineage();
-    let lineage = filter_empty_epochs(&lineage_raw);
-    let leo = p.log_end_offset_or_inferred();
-    let lso = p.log_start_offset_or_inferred();
-    let mut st = Start {
-        only_local: p.only_local_size_bytes.unwrap_or(0),
-        next_seq: n as i64,
-        ..Start::default()
-    };
+    let lineage_raw: &[(i32, i64)];
+    let inferred;
+    match &p.leader_epochs {
+        Some(l) => lineage_raw = l,
+        None => {
+            inferred = p.lineage().0;
+            lineage_raw = &inferred;
+        }
+    }
+    let lineage = filter_empty_epochs(lineage_raw);
+    let leo = p
+        .log_end_offset
+        .unwrap_or_else(|| rows.iter().map(|s| s.end_offset + 1).max().unwrap_or(0));
+    let lso = p.log_start_offset.unwrap_or_else(|| {
+        rows.iter()
+            .filter(|s| s.state != SegmentState::DeleteSegmentFinished)
+            .map(|s| s.start_offset)
+            .min()
+            .unwrap_or(0)
+    });
+    st.walk.clear();
+    st.local.clear();
+    st.listed = 0;
+    st.metric = 0;
+    st.counted = 0;
+    st.permanent_metric = 0;
+    st.unref_bytes = 0;
+    st.unref_metric = 0;
+    st.unref_count = 0;
+    st.only_local = p.only_local_size_bytes.unwrap_or(0);
+    st.local_tail = 0;
+    st.active_start = 0.0;
+    st.next_seq = n as i64;
+    st.has_local = false;
+    st.uploading = false;
     let listed = |i: usize| rows[i].state != SegmentState::DeleteSegmentFinished;
 
     // Log positions: rank by start offset.
-    let mut rank = vec![0i64; n];
-    if rows
+    let rank = &mut sc.rank;
+    rank.clear();
+    let sorted = rows
         .windows(2)
-        .all(|w| w[0].start_offset <= w[1].start_offset)
-    {
-        for (i, r) in rank.iter_mut().enumerate() {
-            *r = i as i64;
-        }
+        .all(|w| w[0].start_offset <= w[1].start_offset);
+    if sorted {
+        rank.extend(0..n as i64);
     } else {
-        let mut order: Vec<u32> = (0..n as u32).collect();
+        rank.resize(n, 0);
+        let order = &mut sc.order;
+        order.clear();
+        order.extend(0..n as u32);
         order.sort_by_key(|&i| (rows[i as usize].start_offset, i));
         for (r, &i) in order.iter().enumerate() {
             rank[i as usize] = r as i64;
@@ -188,6 +248,7 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
     };
 
     // The walk order (as the plan's index builds it).
+    let keys = &mut sc.keys;
     keys.clear();
     for (i, s) in rows.iter().enumerate() {
         if !listed(i) {
@@ -205,7 +266,8 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
     if !keys.is_sorted() {
         keys.sort_unstable();
     }
-    let in_flight = in_flight_rows(&rows);
+    in_flight_rows(rows, &mut sc.in_flight);
+    let in_flight = &sc.in_flight;
     let first_epoch = lineage.first().map(|&(e, _)| e);
     let mut walk_metric = 0i64;
     for &k in keys.iter() {
@@ -250,6 +312,7 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
         }
         if in_flight[i] {
             flags |= F_UPLOADING;
+            st.uploading = true;
         }
         st.walk.push(Item {
             t0: rel(s.max_timestamp_ms, now),
@@ -286,19 +349,23 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
     );
 
     // Local copies.
-    let (copies, tail) = match (p.local_size_bytes, p.local_log_start_offset) {
+    let copies = &mut sc.copies;
+    let tail = match (p.local_size_bytes, p.local_log_start_offset) {
         (Some(size), Some(llso)) => {
             st.has_local = true;
-            let c = local_copied_segments(p, llso);
-            let copied: i64 = c
+            local_copied_rows(rows, llso, copies);
+            let copied: i64 = copies
                 .iter()
                 .fold(0i64, |a, &i| a.saturating_add(rows[i].size_bytes));
-            (c, size.saturating_sub(copied).max(0))
+            size.saturating_sub(copied).max(0)
         }
-        _ => (local_copied_segments(p, i64::MIN), st.only_local),
+        _ => {
+            local_copied_rows(rows, i64::MIN, copies);
+            st.only_local
+        }
     };
     st.local_tail = tail;
-    for i in copies {
+    for &i in copies.iter() {
         let s = &rows[i];
         st.local.push(Item {
             t0: rel(s.max_timestamp_ms, now),
@@ -310,24 +377,48 @@ fn build_start(p: &Partition, rules: &Rules, now: i64, keys: &mut Vec<u64>) -> S
             flags: 0,
         });
     }
-    st
+}
+
+/// [`crate::retention::local::local_copied_segments`] over rows already read.
+fn local_copied_rows(rows: &[SegmentLite<'_>], local_log_start_offset: i64, out: &mut Vec<usize>) {
+    out.clear();
+    out.extend((0..rows.len()).filter(|&i| {
+        let s = &rows[i];
+        s.state == SegmentState::CopySegmentFinished && s.start_offset >= local_log_start_offset
+    }));
+    if !out
+        .windows(2)
+        .all(|w| rows[w[0]].start_offset <= rows[w[1]].start_offset)
+    {
+        // Ascending indices with equal offsets stay in index order: the same as sorting by
+        // (start offset, index).
+        out.sort_by_key(|&i| (rows[i].start_offset, i));
+    }
+    let mut prev_end: Option<i64> = None;
+    out.retain(|&i| {
+        let s = &rows[i];
+        if prev_end.is_some_and(|e| s.start_offset <= e) {
+            return false;
+        }
+        prev_end = Some(s.end_offset);
+        true
+    });
 }
 
 /// [`crate::retention::presumed_in_flight`] over rows already read.
-fn in_flight_rows(rows: &[SegmentRef<'_>]) -> Vec<bool> {
+fn in_flight_rows(rows: &[SegmentLite<'_>], out: &mut Vec<bool>) {
     let max_start = rows.iter().map(|s| s.start_offset).max();
     let finished_at_max = rows
         .iter()
         .any(|s| Some(s.start_offset) == max_start && s.state == SegmentState::CopySegmentFinished);
-    rows.iter()
-        .map(|s| {
-            s.state == SegmentState::CopySegmentStarted
-                && match s.copy_in_progress {
-                    Some(b) => b,
-                    None => Some(s.start_offset) == max_start && !finished_at_max,
-                }
-        })
-        .collect()
+    out.clear();
+    out.extend(rows.iter().map(|s| {
+        s.state == SegmentState::CopySegmentStarted
+            && match s.copy_in_progress {
+                Some(b) => b,
+                None => Some(s.start_offset) == max_start && !finished_at_max,
+            }
+    }));
 }
 
 /// One topic's inputs under one policy, per step.
@@ -431,6 +522,16 @@ struct PartSteady {
     tolerance: i64,
 }
 
+/// The segments rolled over one step: `items[..len]` as `(first roll, period, size, count)`,
+/// then the active segment.
+#[derive(Debug, Clone, Copy)]
+struct Gen {
+    len: u8,
+    items: [(f64, f64, i64, u64); 2],
+    active: f64,
+    active_start: f64,
+}
+
 /// Simulation state of one partition under one policy.
 struct Sim<'a> {
     st: &'a Start,
@@ -446,6 +547,9 @@ struct Sim<'a> {
     active_start: f64,
     next_seq: i64,
     lso_seq: i64,
+    /// The last rate [`Roll::regular`] was asked for, and its answer.
+    reg_r: f64,
+    reg: (f64, f64),
 }
 
 #[inline]
@@ -455,7 +559,7 @@ fn push_merged(q: &mut VecDeque<Item>, it: Item) {
             && b.size == it.size
             && b.period == it.period
             && b.seq0 + b.n as i64 == it.seq0
-            && (b.t0 + b.n as f64 * b.period - it.t0).abs() <= 1e-3
+            && (b.t0 + fu(b.n) * b.period - it.t0).abs() <= 1e-3
         {
             b.n += it.n;
             return;
@@ -465,8 +569,7 @@ fn push_merged(q: &mut VecDeque<Item>, it: Item) {
 }
 
 impl Sim<'_> {
-    fn push_gen(&mut self, t0: f64, period: f64, size: f64, n: u64) {
-        let size = round_pos(size);
+    fn push_gen(&mut self, t0: f64, period: f64, size: i64, n: u64) {
         let it = Item {
             t0,
             period,
@@ -486,28 +589,57 @@ impl Sim<'_> {
         push_merged(self.local, it);
     }
 
-    /// Writes at `r` bytes/ms from `t` to `t1`, rolling segments.
-    fn generate(&mut self, t: f64, t1: f64, r: f64) {
+    /// What writing at `r` bytes/ms from `t` to `t1` rolls (see [`Sim::apply_gen`]); depends
+    /// only on the active segment (`active`, `active_start`), the roll and the rate.
+    #[inline]
+    fn plan_gen(&mut self, t: f64, t1: f64, r: f64) -> Gen {
+        let mut g = Gen {
+            len: 0,
+            items: [(0.0, 0.0, 0, 0); 2],
+            active: self.active,
+            active_start: self.active_start,
+        };
         if r <= 0.0 || r.is_nan() || t1 <= t {
-            return;
+            return g;
         }
         let r = r.min(MAX_BYTES_PER_SEC / 1000.0);
         let fill = (self.roll.seg_bytes - self.active).max(0.0) / r;
         let roll = (self.active_start + self.roll.seg_ms).min(t + fill).max(t);
         if roll > t1 {
-            self.active += r * (t1 - t);
-            return;
+            g.active += r * (t1 - t);
+            return g;
         }
-        let (p, size) = self.roll.regular(r);
+        if r != self.reg_r {
+            self.reg_r = r;
+            self.reg = self.roll.regular(r);
+        }
+        let (p, size) = self.reg;
         let size0 = self.active + r * (roll - t);
-        self.push_gen(roll, p, size0, 1);
+        g.items[0] = (roll, p, round_pos(size0), 1);
+        g.len = 1;
         let k = (t1 - roll) / p;
-        let k = if k >= 1.0 { k.min(1e15) as u64 } else { 0 };
+        let k = if k >= 1.0 {
+            k.min(1e15) as i64 as u64
+        } else {
+            0
+        };
         if k > 0 {
-            self.push_gen(roll + p, p, size, k);
+            g.items[1] = (roll + p, p, round_pos(size), k);
+            g.len = 2;
         }
-        self.active_start = roll + k as f64 * p;
-        self.active = r * (t1 - self.active_start);
+        g.active_start = roll + fu(k) * p;
+        g.active = r * (t1 - g.active_start);
+        g
+    }
+
+    /// Rolls the segments of `g` and moves the active segment on.
+    #[inline]
+    fn apply_gen(&mut self, g: &Gen) {
+        for &(t0, period, size, n) in &g.items[..g.len as usize] {
+            self.push_gen(t0, period, size, n);
+        }
+        self.active = g.active;
+        self.active_start = g.active_start;
     }
 
     /// Removes `k` segments from the front remote item; the bytes freed.
@@ -656,8 +788,10 @@ impl Sim<'_> {
 
     /// After the run at `now`: the upload in flight has finished.
     fn finish_upload(&mut self) {
+        if !self.st.uploading {
+            return;
+        }
         let mut uploaded = 0i64;
-        let mut copies = Vec::new();
         for it in self.remote.iter_mut() {
             if it.has(F_UPLOADING) {
                 it.flags &= !F_UPLOADING;
@@ -673,13 +807,10 @@ impl Sim<'_> {
                     self.metric = self.metric.saturating_add(it.size);
                 }
                 uploaded = uploaded.saturating_add(it.size);
-                copies.push(Item { flags: 0, ..*it });
-            }
-        }
-        for c in copies {
-            if c.seq0 > self.lso_seq {
-                self.local_sum = self.local_sum.saturating_add(c.size);
-                self.local.push_back(c);
+                if it.seq0 > self.lso_seq {
+                    self.local_sum = self.local_sum.saturating_add(it.size);
+                    self.local.push_back(Item { flags: 0, ..*it });
+                }
             }
         }
         self.active = (self.active - uploaded as f64).max(0.0);
@@ -693,55 +824,116 @@ struct TopicRun<'a> {
     roll: Roll,
 }
 
-/// Projects one partition; adds its series into `out`.
-fn simulate(
-    st: &Start,
-    tp: &TopicPolicy,
-    run: &TopicRun<'_>,
-    r0: f64,
-    remote: &mut VecDeque<Item>,
-    local: &mut VecDeque<Item>,
-    out: &mut Series,
-) -> i64 {
-    remote.clear();
-    remote.extend(st.walk.iter().copied());
-    local.clear();
-    local.extend(st.local.iter().copied());
-    let mut sim = Sim {
-        st,
-        tp,
-        roll: run.roll,
-        remote,
-        local,
-        metric: st.metric,
-        count: st.listed as i64,
-        counted: st.counted,
-        local_sum: st.local.iter().fold(0i64, |a, i| a.saturating_add(i.size)),
-        active: st.only_local.max(0) as f64,
-        active_start: st.active_start,
-        next_seq: st.next_seq,
-        lso_seq: i64::MIN,
-    };
-    for (k, &t) in run.times.iter().enumerate() {
+impl<'a> Sim<'a> {
+    fn new(
+        st: &'a Start,
+        tp: &'a TopicPolicy,
+        roll: Roll,
+        remote: &'a mut VecDeque<Item>,
+        local: &'a mut VecDeque<Item>,
+    ) -> Sim<'a> {
+        remote.clear();
+        remote.extend(st.walk.iter().copied());
+        local.clear();
+        local.extend(st.local.iter().copied());
+        Sim {
+            st,
+            tp,
+            roll,
+            remote,
+            local,
+            metric: st.metric,
+            count: st.listed as i64,
+            counted: st.counted,
+            local_sum: st.local.iter().fold(0i64, |a, i| a.saturating_add(i.size)),
+            active: st.only_local.max(0) as f64,
+            active_start: st.active_start,
+            next_seq: st.next_seq,
+            lso_seq: i64::MIN,
+            reg_r: f64::NAN,
+            reg: (0.0, 0.0),
+        }
+    }
+
+    /// The run at step `k` (after the writes since the previous instant); adds the values
+    /// into `out`.
+    #[inline(always)]
+    fn run(&mut self, k: usize, out: &mut Series) {
+        let freed = self.run_remote(k);
+        let tail = if k == 0 {
+            self.st.local_tail
+        } else {
+            round_pos(self.active)
+        };
+        self.run_local(k, tail);
+        out.remote_bytes[k] = out.remote_bytes[k].saturating_add(self.metric);
+        out.segments[k] = out.segments[k].saturating_add(self.count);
+        out.deleted_bytes[k] = out.deleted_bytes[k].saturating_add(freed);
+        out.local_bytes[k] = out.local_bytes[k].saturating_add(self.local_sum.saturating_add(tail));
+    }
+}
+
+/// One policy's side of [`simulate_pair`].
+struct Side<'a> {
+    st: &'a Start,
+    tp: &'a TopicPolicy,
+    out: &'a mut Series,
+}
+
+/// Projects one partition under one policy; adds its series into its `out`. The final remote
+/// size.
+fn simulate_one(a: Side<'_>, run: &TopicRun<'_>, r0: f64, queues: &mut [VecDeque<Item>; 4]) -> i64 {
+    let [qa, la, _, _] = queues;
+    let mut sa = Sim::new(a.st, a.tp, run.roll, qa, la);
+    for k in 0..run.times.len() {
         if k > 0 {
             if k == 1 {
-                sim.finish_upload();
+                sa.finish_upload();
             }
-            sim.generate(run.times[k - 1], t, r0 * run.factors[k]);
+            let g = sa.plan_gen(run.times[k - 1], run.times[k], r0 * run.factors[k]);
+            sa.apply_gen(&g);
         }
-        let freed = sim.run_remote(k);
-        let tail = if k == 0 {
-            st.local_tail
-        } else {
-            round_pos(sim.active)
-        };
-        sim.run_local(k, tail);
-        out.remote_bytes[k] = out.remote_bytes[k].saturating_add(sim.metric);
-        out.segments[k] = out.segments[k].saturating_add(sim.count);
-        out.deleted_bytes[k] = out.deleted_bytes[k].saturating_add(freed);
-        out.local_bytes[k] = out.local_bytes[k].saturating_add(sim.local_sum.saturating_add(tail));
+        sa.run(k, a.out);
     }
-    sim.metric
+    sa.metric
+}
+
+/// Projects one partition under both policies in lockstep (the two simulations are
+/// independent; stepping them together lets the processor overlap their latencies); adds
+/// each series into its `out`. The final remote sizes.
+fn simulate_pair(
+    a: Side<'_>,
+    b: Side<'_>,
+    run: &TopicRun<'_>,
+    r0: f64,
+    queues: &mut [VecDeque<Item>; 4],
+) -> (i64, i64) {
+    let [qa, la, qb, lb] = queues;
+    let mut sa = Sim::new(a.st, a.tp, run.roll, qa, la);
+    let mut sb = Sim::new(b.st, b.tp, run.roll, qb, lb);
+    for k in 0..run.times.len() {
+        if k > 0 {
+            if k == 1 {
+                sa.finish_upload();
+                sb.finish_upload();
+            }
+            let (t, t1, r) = (run.times[k - 1], run.times[k], r0 * run.factors[k]);
+            // The writes do not depend on the policy: with the same active segment, both
+            // sides roll the same segments.
+            let same = sa.active == sb.active && sa.active_start == sb.active_start;
+            let g = sa.plan_gen(t, t1, r);
+            sa.apply_gen(&g);
+            if same {
+                sb.apply_gen(&g);
+            } else {
+                let g = sb.plan_gen(t, t1, r);
+                sb.apply_gen(&g);
+            }
+        }
+        sa.run(k, a.out);
+        sb.run(k, b.out);
+    }
+    (sa.metric, sb.metric)
 }
 
 /// The steady state of one partition at the rate it ends with (bytes/ms).
@@ -944,9 +1136,10 @@ pub fn forecast(
     let same_profile = current.profile == proposed.profile;
     let rules_cur = current.profile.rules();
     let rules_new = proposed.profile.rules();
-    let mut keys = Vec::new();
-    let mut remote_q = VecDeque::new();
-    let mut local_q = VecDeque::new();
+    let mut scratch = Scratch::default();
+    let mut start_cur = Start::default();
+    let mut start_new_buf = Start::default();
+    let mut queues: [VecDeque<Item>; 4] = Default::default();
     let mut topics = Vec::with_capacity(snapshot.topics.len());
     let mut cluster_cur = Series::zeros(npts);
     let mut cluster_new = Series::zeros(npts);
@@ -1016,6 +1209,8 @@ pub fn forecast(
 
         let tp_cur = TopicPolicy::new(current, &topic.name, topic.config, &times, now);
         let tp_new = TopicPolicy::new(proposed, &topic.name, topic.config, &times, now);
+        // Same profile and same configs: the same projection.
+        let same_topic = same_profile && tp_cur.cfg == tp_new.cfg;
         let mut s_cur = Series::zeros(npts);
         let mut s_new = Series::zeros(npts);
         let mut st_cur = SteadyAcc::new();
@@ -1024,39 +1219,56 @@ pub fn forecast(
         for (p, &bps) in topic.partitions.iter().zip(&est) {
             let r0 = bps / 1000.0;
             let r_end = (r0 * end_factor).min(MAX_BYTES_PER_SEC / 1000.0);
-            let start_cur = build_start(p, &rules_cur, now, &mut keys);
+            build_start(p, &rules_cur, now, &mut scratch, &mut start_cur);
             if !start_cur.has_local {
                 no_local += 1;
             }
-            let fin = simulate(
-                &start_cur,
-                &tp_cur,
-                &run,
-                r0,
-                &mut remote_q,
-                &mut local_q,
-                &mut s_cur,
-            );
-            let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin);
-            st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
-            let start_new_own;
             let start_new = if same_profile {
                 &start_cur
             } else {
-                start_new_own = build_start(p, &rules_new, now, &mut keys);
-                &start_new_own
+                build_start(p, &rules_new, now, &mut scratch, &mut start_new_buf);
+                &start_new_buf
             };
-            let fin = simulate(
-                start_new,
-                &tp_new,
+            if same_topic {
+                // Both policies give this topic the same configs: the proposed projection is
+                // the current one (copied after the loop).
+                let fin = simulate_one(
+                    Side {
+                        st: &start_cur,
+                        tp: &tp_cur,
+                        out: &mut s_cur,
+                    },
+                    &run,
+                    r0,
+                    &mut queues,
+                );
+                let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin);
+                st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
+                continue;
+            }
+            let (fin_cur, fin_new) = simulate_pair(
+                Side {
+                    st: &start_cur,
+                    tp: &tp_cur,
+                    out: &mut s_cur,
+                },
+                Side {
+                    st: start_new,
+                    tp: &tp_new,
+                    out: &mut s_new,
+                },
                 &run,
                 r0,
-                &mut remote_q,
-                &mut local_q,
-                &mut s_new,
+                &mut queues,
             );
-            let ps = partition_steady(start_new, &tp_new, run.roll, r_end, growing, fin);
+            let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin_cur);
+            st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
+            let ps = partition_steady(start_new, &tp_new, run.roll, r_end, growing, fin_new);
             st_new.add(ps.kind, ps.remote, ps.local, ps.tolerance);
+        }
+        if same_topic {
+            s_new.clone_from(&s_cur);
+            st_new = st_cur;
         }
         let steady_cur = st_cur.finish(&s_cur, &times_ms);
         let steady_new = st_new.finish(&s_new, &times_ms);

@@ -5,6 +5,7 @@
 
 mod segments;
 
+pub(crate) use segments::SegmentLite;
 pub use segments::{Iter as SegmentIter, SegmentId, SegmentRef, Segments};
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -130,6 +130,18 @@ const NO_BROKER: i32 = i32::MIN;
 const COPY_SHIFT: u8 = 2;
 const TEXT_ID: u8 = 1 << 4;
 
+/// The columns of one row that the forecast reads ([`Segments::lite`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SegmentLite<'a> {
+    pub start_offset: i64,
+    pub end_offset: i64,
+    pub max_timestamp_ms: i64,
+    pub size_bytes: i64,
+    pub segment_leader_epochs: &'a [(i32, i64)],
+    pub state: SegmentState,
+    pub copy_in_progress: Option<bool>,
+}
+
 /// The segments of one partition, in Kafka's listing order, by column.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Segments {
@@ -243,6 +255,31 @@ impl Segments {
     /// Row `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<SegmentRef<'_>> {
         (i < self.len()).then(|| self.at(i))
+    }
+
+    /// Row `i` without its id, event timestamp and broker (what the forecast reads); cheaper
+    /// than [`Segments::at`].
+    #[inline]
+    pub(crate) fn lite(&self, i: usize) -> SegmentLite<'_> {
+        let flags = self.flags[i];
+        let lo = if i == 0 {
+            0
+        } else {
+            self.epochs_end[i - 1] as usize
+        };
+        SegmentLite {
+            start_offset: self.start_offset[i],
+            end_offset: self.end_offset[i],
+            max_timestamp_ms: self.max_timestamp_ms[i],
+            size_bytes: self.size_bytes[i],
+            segment_leader_epochs: &self.epochs[lo..self.epochs_end[i] as usize],
+            state: SegmentState::ALL[(flags & 3) as usize],
+            copy_in_progress: match (flags >> COPY_SHIFT) & 3 {
+                1 => Some(false),
+                2 => Some(true),
+                _ => None,
+            },
+        }
     }
 
     /// Row `i`. Panics when `i >= len()`, as slice indexing does.

@@ -32,14 +32,8 @@ enum CliCommand {
     Plan {
         #[command(flatten)]
         common: Common,
-        /// Time of the expiration run, epoch ms (default: the snapshot's capturedAtMs;
-        /// required for a formatter dump).
-        #[arg(long, value_name = "MS", value_parser = parse_now, allow_negative_numbers = true)]
-        now: Option<i64>,
-        /// Override a topic config: retention.ms, retention.bytes, local.retention.ms,
-        /// local.retention.bytes (units: 7d, 36h, 500GiB, -1). Repeatable.
-        #[arg(long = "set", value_name = "TOPIC:KEY=VALUE", value_parser = parse_set)]
-        sets: Vec<Set>,
+        #[command(flatten)]
+        proposal: Proposal,
     },
     /// Remote log size (RemoteLogSizeBytes and the retention total) per topic and cluster.
     Size {
@@ -51,13 +45,8 @@ enum CliCommand {
     Forecast {
         #[command(flatten)]
         common: Common,
-        /// Start of the forecast, epoch ms (default: the snapshot's capturedAtMs; required for
-        /// a formatter dump).
-        #[arg(long, value_name = "MS", value_parser = parse_now, allow_negative_numbers = true)]
-        now: Option<i64>,
-        /// Override a topic config (as for `plan`). Repeatable.
-        #[arg(long = "set", value_name = "TOPIC:KEY=VALUE", value_parser = parse_set)]
-        sets: Vec<Set>,
+        #[command(flatten)]
+        proposal: Proposal,
         /// How far to look ahead: 7d to 2y (units: d, h, w; 1y = 365d, 2y = 730d).
         #[arg(long, value_name = "DURATION", default_value = "90d", value_parser = parse_horizon)]
         horizon: i64,
@@ -68,6 +57,19 @@ enum CliCommand {
         #[arg(long, value_name = "USD")]
         price_local: Option<f64>,
     },
+}
+
+/// When the plan (or the forecast) starts and the configs it proposes: `plan` and `forecast`.
+#[derive(Debug, clap::Args)]
+struct Proposal {
+    /// Time of the expiration run (for `forecast`: its start), epoch ms (default: the
+    /// snapshot's capturedAtMs; required for a formatter dump).
+    #[arg(long, value_name = "MS", value_parser = parse_now, allow_negative_numbers = true)]
+    now: Option<i64>,
+    /// Override a topic config: retention.ms, retention.bytes, local.retention.ms,
+    /// local.retention.bytes (units: 7d, 36h, 500GiB, -1). Repeatable.
+    #[arg(long = "set", value_name = "TOPIC:KEY=VALUE", value_parser = parse_set)]
+    sets: Vec<Set>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -191,12 +193,18 @@ where
         std::iter::once("tierlens".into()).chain(args.into_iter().map(Into::into)),
     )?;
     Ok(match cli.command {
-        CliCommand::Plan { common, now, sets } => Args::new(Command::Plan, common, now, sets),
-        CliCommand::Size { common } => Args::new(Command::Size, common, None, Vec::new()),
+        CliCommand::Plan { common, proposal } => Args::new(Command::Plan, common, proposal),
+        CliCommand::Size { common } => Args::new(
+            Command::Size,
+            common,
+            Proposal {
+                now: None,
+                sets: Vec::new(),
+            },
+        ),
         CliCommand::Forecast {
             common,
-            now,
-            sets,
+            proposal,
             horizon,
             price_remote,
             price_local,
@@ -207,20 +215,19 @@ where
                 price_local,
             },
             common,
-            now,
-            sets,
+            proposal,
         ),
     })
 }
 
 impl Args {
-    fn new(command: Command, c: Common, now: Option<i64>, sets: Vec<Set>) -> Args {
+    fn new(command: Command, c: Common, p: Proposal) -> Args {
         Args {
             command,
             file: c.file,
-            now,
+            now: p.now,
             kafka_version: c.kafka_version,
-            sets,
+            sets: p.sets,
             json: c.json,
             accept_dropped: c.accept_dropped,
             max_input_size: c.max_input_size,

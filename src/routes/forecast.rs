@@ -131,15 +131,18 @@ pub fn ForecastView() -> impl IntoView {
     });
 
     // What the chart and the sentences show: the selected topic, else the cluster.
-    let projections = move |f: &Forecast| -> Option<(PolicyProjection, PolicyProjection)> {
-        match topic.get() {
-            Some(t) => f.topic(&t).map(|t| (t.current.clone(), t.proposed.clone())),
-            None => Some((f.cluster_current.clone(), f.cluster_proposed.clone())),
+    fn projections<'a>(
+        f: &'a Forecast,
+        topic: Option<&str>,
+    ) -> Option<(&'a PolicyProjection, &'a PolicyProjection)> {
+        match topic {
+            Some(t) => f.topic(t).map(|t| (&t.current, &t.proposed)),
+            None => Some((&f.cluster_current, &f.cluster_proposed)),
         }
-    };
+    }
     let option = Memo::new(move |_| {
         let f = result.get()?;
-        let (cur, pro) = projections(&f)?;
+        let (cur, pro) = projections(&f, topic.get().as_deref())?;
         let lines = vec![
             ForecastLine {
                 name: "remote, current configs".into(),

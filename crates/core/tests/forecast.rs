@@ -695,3 +695,76 @@ proptest! {
         prop_assert!(t.steady.reached_at_ms.is_some());
     }
 }
+
+/// The cache's forecasts are `forecast`'s, through slider moves on one topic, a change of
+/// profile, of the options, and a new snapshot; and a move on one topic recomputes only it.
+#[test]
+fn the_cache_gives_the_same_forecasts_and_recomputes_only_what_changed() {
+    use std::sync::Arc;
+    let demo = Arc::new(demo_snapshot());
+    let rates = Arc::new(estimate_rates(&demo));
+    let topics = demo.topics.len();
+    let current = Policy::new(KafkaVersion::V4_3Plus);
+    let mut cache = ForecastCache::new();
+    let mut opts = ForecastOptions::new(demo.captured_at_ms, 365 * DAY);
+    let check = |cache: &mut ForecastCache, p: &Policy, o: &ForecastOptions, s: &Arc<Snapshot>, r: &Arc<RateEstimates>| {
+        let cached = cache.forecast(s, &current, p, r, o);
+        assert_eq!(cached, forecast(s, &current, p, r, o));
+        cache.last_computed
+    };
+    // Cold: every topic once (the proposed policy is the current one).
+    assert_eq!(check(&mut cache, &current, &opts, &demo, &rates), topics);
+    // A slider on orders: only orders' proposed projection.
+    for d in [3, 5, 9, 5, 3] {
+        let p = current.clone().with("orders", ConfigKey::RetentionMs, d * DAY);
+        assert_eq!(check(&mut cache, &p, &opts, &demo, &rates), 1);
+    }
+    // Back to the current configs: nothing to compute.
+    assert_eq!(check(&mut cache, &current, &opts, &demo, &rates), 0);
+    // Another profile for the proposal: every topic's proposed projection.
+    let other = Policy::new(KafkaVersion::V3_6_1To3_7_0);
+    assert_eq!(check(&mut cache, &other, &opts, &demo, &rates), topics);
+    // A rate override on one topic: both of its projections.
+    opts.overrides.insert(
+        "orders".into(),
+        RateOverride {
+            bytes_per_sec: Some(5e6),
+            growth_pct_per_month: 10.0,
+        },
+    );
+    assert_eq!(check(&mut cache, &other, &opts, &demo, &rates), 2);
+    // Another horizon (other instants): everything.
+    opts.horizon_ms = 90 * DAY;
+    assert_eq!(check(&mut cache, &other, &opts, &demo, &rates), 2 * topics);
+    // An equal snapshot in a new allocation is another snapshot.
+    let again = Arc::new(demo_snapshot());
+    assert_eq!(check(&mut cache, &other, &opts, &again, &rates), 2 * topics);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any sequence of proposals through one cache gives `forecast`'s results.
+    #[test]
+    fn cached_forecasts_equal_fresh_ones(
+        snap in snapshot(),
+        moves in proptest::collection::vec((limit(), limit(), 0usize..3), 1..6),
+    ) {
+        use std::sync::Arc;
+        let snap = Arc::new(snap);
+        let rates = Arc::new(estimate_rates(&snap));
+        let profiles = [KafkaVersion::V4_3Plus, KafkaVersion::V3_8_1To3_9, KafkaVersion::V3_6_1To3_7_0];
+        let current = Policy::new(KafkaVersion::V4_3Plus);
+        let o = ForecastOptions::new(NOW, 30 * DAY);
+        let mut cache = ForecastCache::new();
+        for (rms, rb, prof) in moves {
+            let p = Policy::new(profiles[prof])
+                .with("orders", ConfigKey::RetentionMs, rms)
+                .with("orders", ConfigKey::RetentionBytes, rb);
+            prop_assert_eq!(
+                cache.forecast(&snap, &current, &p, &rates, &o),
+                forecast(&snap, &current, &p, &rates, &o)
+            );
+        }
+    }
+}

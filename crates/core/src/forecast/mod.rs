@@ -46,7 +46,7 @@ pub mod project;
 pub mod rate;
 
 pub use cost::{summary_sentence, CostReport, Prices};
-pub use project::forecast;
+pub use project::{forecast, ForecastCache};
 pub use rate::{
     estimate_partition, estimate_rates, Confidence, PartitionRate, RateEstimates, TopicRate,
     Weakness,

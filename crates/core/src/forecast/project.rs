@@ -1099,9 +1099,112 @@ pub fn forecast(
     rates: &RateEstimates,
     options: &ForecastOptions,
 ) -> Forecast {
+    forecast_with(snapshot, current, proposed, rates, options, None)
+}
+
+/// What one topic's projection under one policy depends on besides the snapshot, the rates
+/// and the instants.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SideKey {
+    profile: crate::profile::KafkaVersion,
+    cfg: TopicConfig,
+    segment_ms: i64,
+    rate: Option<super::RateOverride>,
+}
+
+/// One topic's projection under one policy, summed over its partitions.
+#[derive(Debug, Clone)]
+struct SideResult {
+    series: Series,
+    steady: SteadyAcc,
+    no_local: u32,
+}
+
+/// [`forecast`] that remembers each topic's projection under each policy it last computed,
+/// so that a change to one topic's proposed configs (a slider) recomputes that topic only,
+/// and the current policy's projection is computed once.
+///
+/// The results are those of [`forecast`] (a test checks). The cache is tied to one snapshot
+/// and one set of rates by identity ([`Arc`](std::sync::Arc)) and to the instants; anything
+/// else starts it afresh. It keeps what the last call used and nothing more.
+#[derive(Debug, Default)]
+pub struct ForecastCache {
+    snapshot: std::sync::Weak<Snapshot>,
+    rates: std::sync::Weak<RateEstimates>,
+    times: Vec<i64>,
+    entries: HashMap<String, Vec<(SideKey, SideResult)>>,
+    /// Topic-policy projections computed by the last call (the rest came from the cache).
+    pub last_computed: usize,
+}
+
+impl ForecastCache {
+    pub fn new() -> ForecastCache {
+        ForecastCache::default()
+    }
+
+    /// [`forecast`], reusing what this cache holds.
+    pub fn forecast(
+        &mut self,
+        snapshot: &std::sync::Arc<Snapshot>,
+        current: &Policy,
+        proposed: &Policy,
+        rates: &std::sync::Arc<RateEstimates>,
+        options: &ForecastOptions,
+    ) -> Forecast {
+        let times = instants(options, snapshot.partition_count());
+        // Holding the `Weak`s keeps their allocations, so a new snapshot never has the old
+        // one's address.
+        let same = std::sync::Weak::ptr_eq(&self.snapshot, &std::sync::Arc::downgrade(snapshot))
+            && std::sync::Weak::ptr_eq(&self.rates, &std::sync::Arc::downgrade(rates))
+            && self.times == times;
+        if !same {
+            self.snapshot = std::sync::Arc::downgrade(snapshot);
+            self.rates = std::sync::Arc::downgrade(rates);
+            self.times = times;
+            self.entries.clear();
+        }
+        let mut used = Used {
+            old: std::mem::take(&mut self.entries),
+            new: HashMap::new(),
+            computed: 0,
+        };
+        let f = forecast_with(snapshot, current, proposed, rates, options, Some(&mut used));
+        self.entries = used.new;
+        self.last_computed = used.computed;
+        f
+    }
+}
+
+/// The cache's entries during one call: those of the previous call, and those this one used.
+struct Used {
+    old: HashMap<String, Vec<(SideKey, SideResult)>>,
+    new: HashMap<String, Vec<(SideKey, SideResult)>>,
+    computed: usize,
+}
+
+impl Used {
+    fn get(&self, topic: &str, key: &SideKey) -> Option<SideResult> {
+        [&self.new, &self.old]
+            .into_iter()
+            .filter_map(|m| m.get(topic))
+            .flatten()
+            .find(|(k, _)| k == key)
+            .map(|(_, r)| r.clone())
+    }
+
+    fn keep(&mut self, topic: &str, key: SideKey, r: SideResult) {
+        let v = self.new.entry(topic.to_string()).or_default();
+        if !v.iter().any(|(k, _)| *k == key) {
+            v.push((key, r));
+        }
+    }
+}
+
+/// The instants of a forecast (ms since the epoch): `now`, `now + step`, …, `now + horizon`.
+fn instants(options: &ForecastOptions, partitions: usize) -> Vec<i64> {
     let now = options.now_ms;
     let horizon = options.effective_horizon_ms();
-    let step = options.effective_step_ms(snapshot.partition_count());
+    let step = options.effective_step_ms(partitions);
     let mut times_ms = Vec::new();
     let mut t = 0i64;
     loop {
@@ -1111,6 +1214,21 @@ pub fn forecast(
         }
         t = (t + step).min(horizon);
     }
+    times_ms
+}
+
+fn forecast_with(
+    snapshot: &Snapshot,
+    current: &Policy,
+    proposed: &Policy,
+    rates: &RateEstimates,
+    options: &ForecastOptions,
+    mut cache: Option<&mut Used>,
+) -> Forecast {
+    let now = options.now_ms;
+    let horizon = options.effective_horizon_ms();
+    let step = options.effective_step_ms(snapshot.partition_count());
+    let times_ms = instants(options, snapshot.partition_count());
     let times: Vec<f64> = times_ms.iter().map(|&x| (x - now) as f64).collect();
     let npts = times.len();
 
@@ -1211,64 +1329,101 @@ pub fn forecast(
         let tp_new = TopicPolicy::new(proposed, &topic.name, topic.config, &times, now);
         // Same profile and same configs: the same projection.
         let same_topic = same_profile && tp_cur.cfg == tp_new.cfg;
+        let side_key = |profile, cfg| SideKey {
+            profile,
+            cfg,
+            segment_ms: seg_ms,
+            rate: over,
+        };
+        let key_cur = side_key(current.profile, tp_cur.cfg);
+        let key_new = side_key(proposed.profile, tp_new.cfg);
+        let cached_cur = cache.as_ref().and_then(|c| c.get(&topic.name, &key_cur));
+        let cached_new = if same_topic {
+            None
+        } else {
+            cache.as_ref().and_then(|c| c.get(&topic.name, &key_new))
+        };
+        let need_cur = cached_cur.is_none();
+        let need_new = cached_new.is_none() && !same_topic;
         let mut s_cur = Series::zeros(npts);
         let mut s_new = Series::zeros(npts);
         let mut st_cur = SteadyAcc::new();
         let mut st_new = SteadyAcc::new();
         let mut no_local = 0u32;
-        for (p, &bps) in topic.partitions.iter().zip(&est) {
+        for (p, &bps) in topic
+            .partitions
+            .iter()
+            .zip(&est)
+            .filter(|_| need_cur || need_new)
+        {
             let r0 = bps / 1000.0;
             let r_end = (r0 * end_factor).min(MAX_BYTES_PER_SEC / 1000.0);
-            build_start(p, &rules_cur, now, &mut scratch, &mut start_cur);
+            let rules_first = if need_cur { &rules_cur } else { &rules_new };
+            build_start(p, rules_first, now, &mut scratch, &mut start_cur);
             if !start_cur.has_local {
                 no_local += 1;
             }
-            let start_new = if same_profile {
+            let start_new = if same_profile || !need_cur {
                 &start_cur
             } else {
                 build_start(p, &rules_new, now, &mut scratch, &mut start_new_buf);
                 &start_new_buf
             };
-            if same_topic {
-                // Both policies give this topic the same configs: the proposed projection is
-                // the current one (copied after the loop).
-                let fin = simulate_one(
+            if need_cur && need_new {
+                let (fin_cur, fin_new) = simulate_pair(
                     Side {
                         st: &start_cur,
                         tp: &tp_cur,
                         out: &mut s_cur,
                     },
+                    Side {
+                        st: start_new,
+                        tp: &tp_new,
+                        out: &mut s_new,
+                    },
                     &run,
                     r0,
                     &mut queues,
                 );
-                let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin);
+                let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin_cur);
                 st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
-                continue;
+                let ps = partition_steady(start_new, &tp_new, run.roll, r_end, growing, fin_new);
+                st_new.add(ps.kind, ps.remote, ps.local, ps.tolerance);
+            } else {
+                // One side to compute (the other is cached, or the same).
+                let (st, tp, out, acc) = if need_cur {
+                    (&start_cur, &tp_cur, &mut s_cur, &mut st_cur)
+                } else {
+                    (start_new, &tp_new, &mut s_new, &mut st_new)
+                };
+                let fin = simulate_one(Side { st, tp, out }, &run, r0, &mut queues);
+                let ps = partition_steady(st, tp, run.roll, r_end, growing, fin);
+                acc.add(ps.kind, ps.remote, ps.local, ps.tolerance);
             }
-            let (fin_cur, fin_new) = simulate_pair(
-                Side {
-                    st: &start_cur,
-                    tp: &tp_cur,
-                    out: &mut s_cur,
-                },
-                Side {
-                    st: start_new,
-                    tp: &tp_new,
-                    out: &mut s_new,
-                },
-                &run,
-                r0,
-                &mut queues,
-            );
-            let ps = partition_steady(&start_cur, &tp_cur, run.roll, r_end, growing, fin_cur);
-            st_cur.add(ps.kind, ps.remote, ps.local, ps.tolerance);
-            let ps = partition_steady(start_new, &tp_new, run.roll, r_end, growing, fin_new);
-            st_new.add(ps.kind, ps.remote, ps.local, ps.tolerance);
+        }
+        if let Some(r) = cached_cur {
+            (s_cur, st_cur, no_local) = (r.series, r.steady, r.no_local);
         }
         if same_topic {
             s_new.clone_from(&s_cur);
             st_new = st_cur;
+        } else if let Some(r) = cached_new {
+            (s_new, st_new, no_local) = (r.series, r.steady, r.no_local);
+        }
+        if let Some(c) = cache.as_deref_mut() {
+            c.computed += usize::from(need_cur) + usize::from(need_new);
+            let sides = [(key_cur, &s_cur, st_cur), (key_new, &s_new, st_new)];
+            for (key, series, steady) in sides.into_iter().take(if same_topic { 1 } else { 2 }) {
+                c.keep(
+                    &topic.name,
+                    key,
+                    SideResult {
+                        series: series.clone(),
+                        steady,
+                        no_local,
+                    },
+                );
+            }
         }
         let steady_cur = st_cur.finish(&s_cur, &times_ms);
         let steady_new = st_new.finish(&s_new, &times_ms);

@@ -12,7 +12,7 @@ use tierlens_charts::{forecast_lines, to_option_json, ForecastLine};
 use tierlens_core::export::forecast_csv;
 use tierlens_core::forecast::cost::{cluster_sentence, cost, format_usd};
 use tierlens_core::forecast::{
-    estimate_rates, forecast, summary_sentence, Forecast, ForecastOptions, PolicyProjection,
+    estimate_rates, summary_sentence, Forecast, ForecastCache, ForecastOptions, PolicyProjection,
     Prices, RateOverride, SteadyKind, Which,
 };
 use tierlens_core::units::{
@@ -93,6 +93,9 @@ pub fn ForecastView() -> impl IntoView {
                 .map(|s| Shared(Arc::new(crate::perf::phase("rates", || estimate_rates(s)))))
         })
     });
+    // The current policy's projection, and each topic's under the last proposal, are kept:
+    // a slider recomputes only the topic it moves.
+    let cache = StoredValue::new(ForecastCache::new());
     let result = Memo::new(move |_| {
         let rates = rates.get()?;
         let now = d.now_ms.get();
@@ -122,12 +125,13 @@ pub fn ForecastView() -> impl IntoView {
         }
         let current = d.current_policy.get();
         let proposed = d.proposed_policy.get();
-        d.snapshot.with(|s| {
-            let s = s.as_ref()?;
-            Some(Shared(Arc::new(crate::perf::phase("forecast", || {
-                forecast(s, &current, &proposed, &rates, &options)
-            }))))
-        })
+        let s = d.snapshot.get()?;
+        let f = cache.try_update_value(|c| {
+            crate::perf::phase("forecast", || {
+                c.forecast(&s.0, &current, &proposed, &rates.0, &options)
+            })
+        })?;
+        Some(Shared(Arc::new(f)))
     });
 
     // What the chart and the sentences show: the selected topic, else the cluster.

@@ -707,7 +707,11 @@ fn the_cache_gives_the_same_forecasts_and_recomputes_only_what_changed() {
     let current = Policy::new(KafkaVersion::V4_3Plus);
     let mut cache = ForecastCache::new();
     let mut opts = ForecastOptions::new(demo.captured_at_ms, 365 * DAY);
-    let check = |cache: &mut ForecastCache, p: &Policy, o: &ForecastOptions, s: &Arc<Snapshot>, r: &Arc<RateEstimates>| {
+    let check = |cache: &mut ForecastCache,
+                 p: &Policy,
+                 o: &ForecastOptions,
+                 s: &Arc<Snapshot>,
+                 r: &Arc<RateEstimates>| {
         let cached = cache.forecast(s, &current, p, r, o);
         assert_eq!(cached, forecast(s, &current, p, r, o));
         cache.last_computed
@@ -716,7 +720,9 @@ fn the_cache_gives_the_same_forecasts_and_recomputes_only_what_changed() {
     assert_eq!(check(&mut cache, &current, &opts, &demo, &rates), topics);
     // A slider on orders: only orders' proposed projection.
     for d in [3, 5, 9, 5, 3] {
-        let p = current.clone().with("orders", ConfigKey::RetentionMs, d * DAY);
+        let p = current
+            .clone()
+            .with("orders", ConfigKey::RetentionMs, d * DAY);
         assert_eq!(check(&mut cache, &p, &opts, &demo, &rates), 1);
     }
     // Back to the current configs: nothing to compute.

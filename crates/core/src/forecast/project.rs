@@ -250,14 +250,23 @@ fn build_start<'a>(
     // The walk order (as the plan's index builds it).
     let keys = &mut sc.keys;
     keys.clear();
+    let mut last_epoch: Option<(i32, Option<usize>)> = None;
     for (i, s) in rows.iter().enumerate() {
         if !listed(i) {
             continue;
         }
+        // Neighbouring segments mostly share their epochs: the last lookup is kept.
         let r = s
             .segment_leader_epochs
             .iter()
-            .filter_map(|&(e, _)| lineage.binary_search_by_key(&e, |&(le, _)| le).ok())
+            .filter_map(|&(e, _)| match last_epoch {
+                Some((le, r)) if le == e => r,
+                _ => {
+                    let r = lineage.binary_search_by_key(&e, |&(le, _)| le).ok();
+                    last_epoch = Some((e, r));
+                    r
+                }
+            })
             .min();
         if let Some(r) = r {
             keys.push(((r as u64) << 32) | i as u64);

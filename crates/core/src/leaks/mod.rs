@@ -1,0 +1,10 @@
+//! The leak finder: Kafka's remote log metadata reconciled with a listing of the bucket (and
+//! Kafka's `RemoteLogSizeBytes` metric), so that every object and every segment lands in one
+//! class: ok, orphan, missing, dangling, foreign, outside the lineage.
+//!
+//! - [`layout`]: each RemoteStorageManager plugin's object keys, read back into segment ids.
+//! - [`reconcile`]: the classes, with why, per object and per segment; bytes and cost per class
+//!   and topic; the drift of the metric.
+
+pub mod layout;
+pub mod reconcile;

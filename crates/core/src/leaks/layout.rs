@@ -223,9 +223,8 @@ fn offset20(s: &str) -> Option<i64> {
 
 fn partition_number(s: &str) -> Option<i32> {
     // Java's Integer.toString: no sign, no leading zeros (but "0").
-    let canonical = !s.is_empty()
-        && s.bytes().all(|c| c.is_ascii_digit())
-        && (s == "0" || !s.starts_with('0'));
+    let canonical =
+        !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) && (s == "0" || !s.starts_with('0'));
     canonical.then(|| s.parse().ok()).flatten()
 }
 
@@ -296,9 +295,14 @@ impl Layout {
                 }
                 let (head, hex) = last.split_at(last.len() - 36);
                 let id = uuid_from_hex(hex)?;
-                let prefix_len = parent.len() + head.len();
+                // `$(prefix)-$(hex)`: the prefix as configured, without its `-`.
+                let head = match head.strip_suffix('-') {
+                    Some(h) if !h.is_empty() => h,
+                    _ if head.is_empty() => head,
+                    _ => return None,
+                };
                 Some(DirInfo {
-                    prefix: &dir[..prefix_len],
+                    prefix: &dir[..parent.len() + head.len()],
                     topic: None,
                     topic_id: Some(id),
                     partition: None,
@@ -443,10 +447,7 @@ impl Layout {
                     (_, LeaderEpochCheckpoint) => "leader_epoch_checkpoint",
                     _ => return None,
                 };
-                let name = format!(
-                    "{start_offset:020}-{}.{suffix}",
-                    uuid_to_base64(segment_id)
-                );
+                let name = format!("{start_offset:020}-{}.{suffix}", uuid_to_base64(segment_id));
                 let tid = uuid_to_base64(topic_id);
                 Some(if self == Layout::Aiven {
                     format!("{prefix}{topic}-{tid}/{partition}/{name}")
@@ -544,7 +545,10 @@ mod tests {
             assert_eq!(p.name.kind, kind, "{suffix}");
             assert_eq!(p.dir.prefix, "");
             assert_eq!(p.dir.topic, Some("tiered-my-topic"));
-            assert_eq!(split_glued(p.dir.topic.unwrap(), "my-topic"), Some("tiered-"));
+            assert_eq!(
+                split_glued(p.dir.topic.unwrap(), "my-topic"),
+                Some("tiered-")
+            );
         }
         // Kafka's own suffix for the checkpoint is not Aiven's.
         let key = format!("x/t-{TOPIC_ID}/0/00000000000000000000-{SEG}.leader_epoch_checkpoint");
@@ -596,20 +600,30 @@ mod tests {
         let seg = "df2bbd78-3bfd-438c-a4ff-29a45a4d4e9d";
         let key = format!("kafka-{topic}/5.{seg}.PRODUCER_SNAPSHOT");
         let p = Layout::LinkedInAzure.parse_key(&key).unwrap();
-        assert_eq!(p.dir.prefix, "kafka-");
+        assert_eq!(p.dir.prefix, "kafka");
         assert_eq!(p.dir.topic_id, uuid_from_hex(topic));
         assert_eq!(p.partition(), Some(5));
         assert_eq!(p.name.kind, FileKind::ProducerSnapshot);
         assert_eq!(uuid_to_hex(&p.name.segment_id), seg);
         let back = Layout::LinkedInAzure
-            .key_for("kafka", "ignored", &p.dir.topic_id.unwrap(), 5, 0, &p.name.segment_id, FileKind::ProducerSnapshot)
+            .key_for(
+                "kafka",
+                "ignored",
+                &p.dir.topic_id.unwrap(),
+                5,
+                0,
+                &p.name.segment_id,
+                FileKind::ProducerSnapshot,
+            )
             .unwrap();
         assert_eq!(back, key);
         let bare_key = format!("5.{seg}.SEGMENT");
         let bare = Layout::LinkedInAzure.parse_key(&bare_key).unwrap();
         assert_eq!(bare.dir.topic_id, None);
         assert_eq!(bare.name.kind, FileKind::Log);
-        assert!(Layout::LinkedInAzure.parse_key(&format!("5.{seg}.segment")).is_none());
+        assert!(Layout::LinkedInAzure
+            .parse_key(&format!("5.{seg}.segment"))
+            .is_none());
     }
 
     #[test]
@@ -654,6 +668,8 @@ mod tests {
         assert_eq!(new, FileSet::of(&[Log, Indexes, Manifest]));
         let old = Layout::Aiven.required(FileSet::of(&[Log, OffsetIndex]));
         assert!(old.contains(TimeIndex) && !old.contains(TxnIndex) && !old.contains(Indexes));
-        assert!(!Layout::LocalTieredStorage.required(FileSet::EMPTY).contains(TxnIndex));
+        assert!(!Layout::LocalTieredStorage
+            .required(FileSet::EMPTY)
+            .contains(TxnIndex));
     }
 }

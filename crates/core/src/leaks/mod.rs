@@ -6,5 +6,6 @@
 //! - [`reconcile`]: the classes, with why, per object and per segment; bytes and cost per class
 //!   and topic; the drift of the metric.
 
+pub mod drift;
 pub mod layout;
 pub mod reconcile;

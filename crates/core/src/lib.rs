@@ -19,6 +19,7 @@ pub mod export;
 pub mod findings;
 pub mod forecast;
 pub mod ingest;
+pub mod leaks;
 pub mod lineage;
 pub mod model;
 pub mod profile;

@@ -674,11 +674,42 @@ proptest! {
         inputs.push(b"2024-05-01 10:00:00        100 caf\xe9\r\nbad\n\xef\xbb".to_vec());
         inputs.push(b"\xef\xbb\xbf\n\n  {\"status\":\"error\",\"error\":{\"message\":\"x\"}}\n".to_vec());
         inputs.push(b"[{\"name\": \"x\", \"properties\": {\"contentLength\": 1}}, {\"name\": 1}]".to_vec());
+        let mut bad = fixture("az-storage-blob-list.json");
+        let at = bad.len() / 2;
+        bad[at] = 0xff;
+        inputs.push(bad);
         for input in &inputs {
             let whole = load_listing(input);
             prop_assert_eq!(&chunked(input, &cuts, None), &whole);
             prop_assert_eq!(&chunked(input, &[1], None), &whole);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    /// Pieces of real listings, glued in any order with stray bytes: never a panic, and the
+    /// same result however the bytes arrive.
+    #[test]
+    fn any_bytes_read_without_panic(
+        parts in prop::collection::vec((0usize..FIXTURES.len(), 0usize..400, 0usize..400), 1..6),
+        noise in prop::collection::vec(any::<u8>(), 0..40),
+        cut in 1usize..50,
+    ) {
+        let mut input = Vec::new();
+        for (f, a, b) in parts {
+            let text = fixture(FIXTURES[f]);
+            let (a, b) = (a.min(text.len()), b.min(text.len()));
+            input.extend_from_slice(&text[a.min(b)..a.max(b)]);
+            input.extend_from_slice(&noise[..noise.len().min(a % 7)]);
+        }
+        let whole = load_listing(&input);
+        prop_assert_eq!(&chunked(&input, &[cut, 1, 3], None), &whole);
+        for f in ListingFormat::ALL {
+            let _ = chunked(&input, &[cut], Some(f));
+        }
+        let text = String::from_utf8_lossy(&input);
+        let _ = parse_remote_log_size_metrics(&text);
     }
 }
 

@@ -200,10 +200,16 @@ pub(crate) struct Builder {
     /// Lines or entries recognised but holding no object (headers, totals, folders).
     skipped: u64,
     notes: Vec<String>,
+    /// More objects than [`Objects::MAX_LEN`] were listed.
+    overflow: bool,
 }
 
 impl Builder {
     pub(crate) fn push(&mut self, e: ObjectEntry<'_>) {
+        if self.objects.len() >= Objects::MAX_LEN {
+            self.overflow = true;
+            return;
+        }
         if e.size_approx {
             self.approximate_sizes += 1;
         }
@@ -248,7 +254,13 @@ impl Builder {
         self.objects.held_bytes() + self.problems.len() as u64 * PROBLEM_HELD_BYTES
     }
 
-    fn finish(mut self, format: ListingFormat) -> Result<Listing, ListingError> {
+    fn finish(mut self, format: ListingFormat, read: u64) -> Result<Listing, ListingError> {
+        if self.overflow {
+            return Err(ListingError::TooLarge {
+                read,
+                max: self.objects.held_bytes(),
+            });
+        }
         if self.objects.is_empty() && self.problem_count > 0 && self.skipped == 0 {
             return Err(ListingError::NoObjects {
                 format,
@@ -698,7 +710,8 @@ impl Sink {
             SinkState::Lines(r) => r.finish(&mut self.builder)?,
         };
         self.builder.format = Some(format);
-        self.builder.finish(format)
+        let read = self.progress().bytes_read;
+        self.builder.finish(format, read)
     }
 }
 

@@ -133,6 +133,9 @@ fn format_segment_file_name(offset: i64, uuid: &[u8; 16], suffix: &str) -> Strin
 }
 
 impl Objects {
+    /// The most objects a store holds (name references keep one bit for their kind).
+    pub const MAX_LEN: usize = ENCODED as usize;
+
     pub fn new() -> Self {
         Self::default()
     }
@@ -203,7 +206,7 @@ impl Objects {
         Some(i as u8)
     }
 
-    /// Adds one object. Panics past 2^31 objects (a loader refuses input long before).
+    /// Adds one object. Panics past [`Objects::MAX_LEN`] objects (a loader stops before).
     pub fn push(&mut self, e: ObjectEntry<'_>) {
         let index = self.len();
         assert!(index < ENCODED as usize, "too many objects");

@@ -408,8 +408,10 @@ fn s3_ls_size_and_key(rest: &str) -> Option<(&str, &str)> {
 fn gcloud_fields(t: &str) -> Option<(&str, &str, &str)> {
     let scheme_end = t.find("://")?;
     let url_start = t[..scheme_end]
-        .rfind(|c: char| !c.is_ascii_alphanumeric())
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let head = t[..url_start].trim_end();
     if head.len() == t[..url_start].len() {
         // The URL must follow blanks.

@@ -2,11 +2,14 @@
 //! domain types, `TOPIC:KEY=VALUE` split), turned into a snapshot report by `main`.
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use tierlens_core::leaks::layout::Layout;
 use tierlens_core::units::parse_bytes;
 
 const AFTER_HELP: &str = "\
 FILE is a tierlens snapshot (JSON or .json.gz) or the text Kafka's RemoteLogMetadataFormatter
-or kafka-dump-log.sh prints for __remote_log_metadata.
+or kafka-dump-log.sh prints for __remote_log_metadata. A LISTING (reconcile) is the output of
+aws s3api list-objects-v2 / list-multipart-uploads, aws s3 ls --recursive, gcloud storage ls -l
+(gsutil ls -l), az storage blob list, or mc ls --recursive --json (gzip accepted).
 
 Exit status: 0 ok; 2 refused (bad arguments, unreadable or invalid input, input over
 --max-input-size); 3 the report was written but records of the input were dropped (listed on
@@ -57,6 +60,50 @@ enum CliCommand {
         #[arg(long, value_name = "USD")]
         price_local: Option<f64>,
     },
+    /// Reconcile the metadata with a bucket listing: orphan objects, missing objects (data
+    /// loss), dangling uploads and deletions, foreign keys, segments outside the lineage;
+    /// bytes and monthly cost of each; RemoteLogSizeBytes drift (--metrics). Never deletes.
+    Reconcile {
+        #[command(flatten)]
+        common: Common,
+        /// Bucket listings, read together (e.g. list-objects-v2 and list-multipart-uploads).
+        #[arg(value_name = "LISTING", required = true)]
+        listings: Vec<PathBuf>,
+        /// The plugin's key layout: aiven, local-tiered-storage or linkedin-azure (default:
+        /// detected from the keys).
+        #[arg(long, value_name = "LAYOUT", value_parser = parse_layout)]
+        layout: Option<Layout>,
+        /// The plugin's key prefix (Aiven's key.prefix; default: the one most objects of known
+        /// segments are under).
+        #[arg(long, value_name = "PREFIX")]
+        prefix: Option<String>,
+        /// Leave alone what is younger than this: uploads and deletions in flight, objects the
+        /// snapshot predates (units: 30m, 1h, 2d).
+        #[arg(
+            long,
+            value_name = "DURATION",
+            default_value = "1h",
+            value_parser = parse_grace,
+            allow_hyphen_values = true
+        )]
+        grace: i64,
+        /// The instant ages are measured from, epoch ms (default: the snapshot's capturedAtMs;
+        /// required for a formatter dump).
+        #[arg(long, value_name = "MS", value_parser = parse_now, allow_negative_numbers = true)]
+        now: Option<i64>,
+        /// RemoteLogSizeBytes as Prometheus text or a JMX dump, compared with the metadata.
+        #[arg(long, value_name = "FILE")]
+        metrics: Option<PathBuf>,
+        /// Object storage price, USD per GB-month (default 0.023: an assumption).
+        #[arg(long, value_name = "USD")]
+        price_remote: Option<f64>,
+        /// Write the orphan objects' keys (one per line, for review) to this file.
+        #[arg(long, value_name = "FILE")]
+        deletion_list: Option<PathBuf>,
+        /// Keys shown per class in the table (the JSON lists all).
+        #[arg(long, value_name = "N", default_value = "10")]
+        show: usize,
+    },
 }
 
 /// When the plan (or the forecast) starts and the configs it proposes: `plan` and `forecast`.
@@ -99,7 +146,7 @@ struct Common {
     max_input_size: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     Plan,
     Size,
@@ -108,6 +155,20 @@ pub enum Command {
         price_remote: Option<f64>,
         price_local: Option<f64>,
     },
+    Reconcile(Reconcile),
+}
+
+/// `reconcile`'s own options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reconcile {
+    pub listings: Vec<PathBuf>,
+    pub layout: Option<Layout>,
+    pub prefix: Option<String>,
+    pub grace_ms: i64,
+    pub metrics: Option<PathBuf>,
+    pub price_remote: Option<f64>,
+    pub deletion_list: Option<PathBuf>,
+    pub show: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,6 +229,24 @@ fn parse_horizon(s: &str) -> Result<i64, String> {
     Ok(ms)
 }
 
+fn parse_layout(s: &str) -> Result<Layout, String> {
+    Layout::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = Layout::ALL.iter().map(|l| l.name()).collect();
+        format!("{s:?}: the layouts are {}", names.join(", "))
+    })
+}
+
+fn parse_grace(s: &str) -> Result<i64, String> {
+    if s.trim().starts_with('-') {
+        return Err(format!("{s:?}: the grace window cannot be negative"));
+    }
+    match tierlens_core::units::parse_duration_ms(s.trim()) {
+        Ok(ms) if ms >= 0 => Ok(ms),
+        Ok(_) => Err(format!("{s:?}: the grace window cannot be negative")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// A size in the core's units; `-1` / `unlimited` lifts the limit.
 fn parse_max_input_size(s: &str) -> Result<u64, String> {
     if s.trim().eq_ignore_ascii_case("unlimited") {
@@ -216,6 +295,34 @@ where
             },
             common,
             proposal,
+        ),
+        CliCommand::Reconcile {
+            common,
+            listings,
+            layout,
+            prefix,
+            grace,
+            now,
+            metrics,
+            price_remote,
+            deletion_list,
+            show,
+        } => Args::new(
+            Command::Reconcile(Reconcile {
+                listings,
+                layout,
+                prefix,
+                grace_ms: grace,
+                metrics,
+                price_remote,
+                deletion_list,
+                show,
+            }),
+            common,
+            Proposal {
+                now,
+                sets: Vec::new(),
+            },
         ),
     })
 }
@@ -299,6 +406,33 @@ mod tests {
                 .max_input_size,
             u64::MAX
         );
+    }
+
+    #[test]
+    fn reconcile_options() {
+        let a = p("reconcile snap.json a.json b.txt --layout aiven --prefix tiered/ --grace 2h --now 7 --metrics m.txt --deletion-list del.txt --show 3 --json").unwrap();
+        let Command::Reconcile(r) = &a.command else {
+            panic!("{a:?}")
+        };
+        assert_eq!(
+            r.listings,
+            [PathBuf::from("a.json"), PathBuf::from("b.txt")]
+        );
+        assert_eq!(r.layout, Some(Layout::Aiven));
+        assert_eq!(r.prefix.as_deref(), Some("tiered/"));
+        assert_eq!(r.grace_ms, 2 * 3_600_000);
+        assert_eq!(r.show, 3);
+        assert_eq!(a.now, Some(7));
+        assert!(a.json);
+        let d = p("reconcile s l").unwrap();
+        let Command::Reconcile(r) = &d.command else {
+            panic!()
+        };
+        assert_eq!((r.layout, r.grace_ms, r.show), (None, 3_600_000, 10));
+        assert!(usage_error("reconcile s").contains("<LISTING>"));
+        assert!(usage_error("reconcile s l --layout s3")
+            .contains("aiven, local-tiered-storage, linkedin-azure"));
+        assert!(usage_error("reconcile s l --grace -5m").contains("negative"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `tierlens`: remote log sizes and retention plans from the command line, for scripts and CI.
 //! The same core as the dashboard, so the numbers are the same.
 mod args;
+mod reconcile;
 
 use args::{Args, Command};
 use std::io::IsTerminal;
@@ -38,6 +39,12 @@ enum CliError {
     UnknownKey(String),
     #[error("--set {0}: {1}")]
     BadValue(String, String),
+    #[error("{0}: {1}")]
+    Listing(String, tierlens_core::leaks::listing::ListingError),
+    #[error("{0}: {1}")]
+    Metrics(String, tierlens_core::leaks::metrics::MetricsError),
+    #[error("reconcile: {0}")]
+    Reconcile(tierlens_core::leaks::reconcile::ReconcileError),
 }
 
 fn main() -> ExitCode {
@@ -93,6 +100,23 @@ fn progress_bar(len: Option<u64>) -> indicatif::ProgressBar {
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{spinner} reading [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta}) {msg}",
     ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// A bar of work done out of `total` on stderr (a terminal only, and only when `show`).
+fn work_bar(total: u64, show: bool) -> indicatif::ProgressBar {
+    if !show || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} [{bar:30}] {percent}% ({eta}) {msg}")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
@@ -172,7 +196,7 @@ fn run(args: &Args) -> Result<Report, CliError> {
         }
         None => KafkaVersion::for_snapshot(snapshot.kafka_version.as_deref()).0,
     };
-    let out = match args.command {
+    let out = match &args.command {
         Command::Size => {
             let report = sizes(&snapshot, profile);
             if args.json {
@@ -191,7 +215,7 @@ fn run(args: &Args) -> Result<Report, CliError> {
                 plan_table(&plan)
             }
         }
-        Command::Forecast {
+        &Command::Forecast {
             horizon_ms,
             price_remote,
             price_local,
@@ -212,6 +236,10 @@ fn run(args: &Args) -> Result<Report, CliError> {
             } else {
                 forecast_table(&report)
             }
+        }
+        Command::Reconcile(r) => {
+            let now = now_of(args, &snapshot)?;
+            reconcile::run(args, r, &snapshot, profile, now, &problems)?
         }
     };
     Ok(Report { out, dropped })

@@ -4,6 +4,7 @@
 //! names this as a durability risk), that some brokers' samples are missing from the paste, or
 //! that the metric was read at another time than the snapshot.
 
+use super::metrics::RemoteLogSizeMetrics;
 use crate::model::Snapshot;
 use crate::profile::KafkaVersion;
 use crate::size::sizes;
@@ -26,6 +27,10 @@ pub struct Drift {
     pub drift_bytes: Option<i64>,
     /// `drift / metadata` (`None` when the metadata is 0 or unknown).
     pub drift_ratio: Option<f64>,
+    /// Samples summed, brokers they came from, and samples that read NaN.
+    pub samples: usize,
+    pub brokers: usize,
+    pub nan_samples: usize,
 }
 
 impl fmt::Display for Drift {
@@ -58,23 +63,25 @@ impl fmt::Display for Drift {
     }
 }
 
-/// Compares per-topic metric values (bytes, as the metric reports them) with the snapshot's
-/// `RemoteLogSizeBytes` under `profile`, in the order given.
-pub fn metric_drift<'a>(
+/// Compares each topic's metric (summed over the brokers that reported it) with the
+/// snapshot's `RemoteLogSizeBytes` under `profile`, by topic name.
+pub fn metric_drift(
     snapshot: &Snapshot,
     profile: KafkaVersion,
-    by_topic: impl IntoIterator<Item = (&'a str, f64)>,
+    metrics: &RemoteLogSizeMetrics,
 ) -> Vec<Drift> {
     let report = sizes(snapshot, profile);
-    by_topic
+    metrics
+        .by_topic()
         .into_iter()
-        .map(|(topic, value)| {
-            let metric_bytes = (value.is_finite()).then(|| value.round() as i64);
+        .map(|t| {
+            // Every sample NaN: no number to compare.
+            let metric_bytes = (t.samples > 0).then_some(t.bytes);
             let metadata_bytes = report
                 .topics
                 .iter()
-                .find(|t| t.topic == topic)
-                .map(|t| t.sizes.remote_log_size_bytes);
+                .find(|s| s.topic == t.topic)
+                .map(|s| s.sizes.remote_log_size_bytes);
             let drift_bytes = metric_bytes
                 .zip(metadata_bytes)
                 .map(|(m, d)| m.saturating_sub(d));
@@ -82,11 +89,14 @@ pub fn metric_drift<'a>(
                 .zip(metadata_bytes.filter(|&d| d != 0))
                 .map(|(x, d)| x as f64 / d as f64);
             Drift {
-                topic: topic.to_string(),
+                topic: t.topic,
                 metric_bytes,
                 metadata_bytes,
                 drift_bytes,
                 drift_ratio,
+                samples: t.samples,
+                brokers: t.brokers,
+                nan_samples: t.nan_samples,
             }
         })
         .collect()
@@ -99,31 +109,55 @@ mod tests {
 
     #[test]
     fn drift_against_the_demo() {
+        use crate::leaks::metrics::parse_remote_log_size_metrics;
         let snap = demo_snapshot();
         let profile = KafkaVersion::V4_3Plus;
-        let orders = sizes(&snap, profile)
-            .topics
-            .into_iter()
-            .find(|t| t.topic == "orders")
-            .unwrap()
-            .sizes
-            .remote_log_size_bytes;
-        let d = metric_drift(
-            &snap,
-            profile,
-            [
-                ("orders", orders as f64),
-                ("orders", (orders + 1000) as f64),
-                ("gone", 5.0),
-                ("orders", f64::NAN),
-            ],
+        let size_of = |topic: &str| {
+            sizes(&snap, profile)
+                .topics
+                .into_iter()
+                .find(|t| t.topic == topic)
+                .unwrap()
+                .sizes
+                .remote_log_size_bytes
+        };
+        let orders = size_of("orders");
+        let audit = size_of("audit.log");
+        // Two brokers lead orders' partitions; audit.log is off by 1000 bytes; "gone" is not
+        // in the snapshot; payments.v2 reads NaN.
+        let a = orders / 3;
+        let text = format!(
+            "# TYPE kafka_server_brokertopicmetrics_remotelogsizebytes gauge\n\
+             kafka_server_brokertopicmetrics_remotelogsizebytes{{broker=\"1\",topic=\"orders\"}} {a}\n\
+             kafka_server_brokertopicmetrics_remotelogsizebytes{{broker=\"2\",topic=\"orders\"}} {}\n\
+             kafka_server_brokertopicmetrics_remotelogsizebytes{{broker=\"1\",topic=\"audit.log\"}} {}\n\
+             kafka_server_brokertopicmetrics_remotelogsizebytes{{broker=\"1\",topic=\"gone\"}} 5\n\
+             kafka_server_brokertopicmetrics_remotelogsizebytes{{broker=\"1\",topic=\"payments.v2\"}} NaN\n",
+            orders - a,
+            audit + 1000
         );
-        assert_eq!(d[0].drift_bytes, Some(0));
-        assert!(d[0].to_string().ends_with("equal"), "{}", d[0]);
-        assert_eq!(d[1].drift_bytes, Some(1000));
-        assert!(d[1].drift_ratio.unwrap() > 0.0);
-        assert!(d[1].to_string().contains("+1000 B"), "{}", d[1]);
-        assert_eq!((d[2].metadata_bytes, d[2].drift_bytes), (None, None));
-        assert_eq!(d[3].metric_bytes, None);
+        let m = parse_remote_log_size_metrics(&text).unwrap();
+        let d = metric_drift(&snap, profile, &m);
+        let get = |t: &str| d.iter().find(|x| x.topic == t).unwrap();
+        assert_eq!(get("orders").drift_bytes, Some(0));
+        assert_eq!(get("orders").brokers, 2);
+        assert!(
+            get("orders").to_string().ends_with("equal"),
+            "{}",
+            get("orders")
+        );
+        assert_eq!(get("audit.log").drift_bytes, Some(1000));
+        assert!(get("audit.log").drift_ratio.unwrap() > 0.0);
+        assert!(
+            get("audit.log").to_string().contains("+1000 B"),
+            "{}",
+            get("audit.log")
+        );
+        assert_eq!(
+            (get("gone").metadata_bytes, get("gone").drift_bytes),
+            (None, None)
+        );
+        assert_eq!(get("payments.v2").metric_bytes, None);
+        assert_eq!(get("payments.v2").nan_samples, 1);
     }
 }

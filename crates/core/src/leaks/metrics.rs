@@ -122,6 +122,12 @@ pub struct MetricsProblem {
     pub excerpt: String,
 }
 
+impl std::fmt::Display for MetricsProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}: {}", self.line, self.kind, self.excerpt)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum MetricsProblemKind {

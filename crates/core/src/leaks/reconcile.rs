@@ -89,6 +89,11 @@ impl Class {
         Class::InGrace,
     ];
 
+    /// Something to act on (not ok, not merely too recent to judge).
+    pub fn needs_attention(self) -> bool {
+        !matches!(self, Class::Ok | Class::InGrace)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Class::Ok => "ok",
@@ -280,7 +285,19 @@ pub struct TopicLeaks {
     /// As the snapshot names it, or as the keys spell it for topics it does not hold.
     pub topic: String,
     pub in_snapshot: bool,
+    /// In [`Class::ALL`] order (a map by class name in JSON).
+    #[serde(serialize_with = "by_class")]
     pub classes: [ClassTotals; 7],
+}
+
+/// `[ClassTotals; 7]` as `{"ok": …, "orphan": …, …}`.
+fn by_class<S: serde::Serializer>(t: &[ClassTotals; 7], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(7))?;
+    for c in Class::ALL {
+        m.serialize_entry(&c, &t[c as usize])?;
+    }
+    m.end()
 }
 
 /// The result.
@@ -297,9 +314,10 @@ pub struct Reconciliation {
     pub now_ms: i64,
     pub profile: KafkaVersion,
     pub remote_per_gb_month: f64,
-    /// In [`Class::ALL`] order.
+    /// In [`Class::ALL`] order (a map by class name in JSON).
+    #[serde(serialize_with = "by_class")]
     pub totals: [ClassTotals; 7],
-    /// Topics with anything not ok first, by bytes not ok.
+    /// Topics by the bytes that need attention (objects and segments), most first.
     pub topics: Vec<TopicLeaks>,
     /// Per object (listing order): why it is in its class.
     #[serde(skip)]
@@ -939,10 +957,14 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
             .filter(|t| t.classes.iter().any(|c| c.objects > 0 || c.segments > 0))
             .collect();
         let not_ok = |t: &TopicLeaks| -> i64 {
-            t.classes[1..].iter().fold(0i64, |a, c| {
-                a.saturating_add(c.object_bytes)
-                    .saturating_add(c.segment_bytes)
-            })
+            Class::ALL
+                .iter()
+                .filter(|c| c.needs_attention())
+                .map(|&c| &t.classes[c as usize])
+                .fold(0i64, |a, c| {
+                    a.saturating_add(c.object_bytes)
+                        .saturating_add(c.segment_bytes)
+                })
         };
         topics.sort_by(|a, b| {
             not_ok(b)
@@ -982,6 +1004,46 @@ pub fn reconcile<O: ObjectSource + ?Sized>(
     options: ReconcileOptions,
 ) -> Result<Reconciliation, ReconcileError> {
     Ok(Reconciler::new(snapshot, objects, options)?.finish())
+}
+
+/// A bucket listing as the reconciler reads it: names the listing decoded are not parsed
+/// again.
+impl ObjectSource for super::listing::Objects {
+    fn object_count(&self) -> usize {
+        self.len()
+    }
+
+    fn object(&self, i: usize) -> ObjectView<'_> {
+        let o = self.get(i);
+        let name = match o.offset_uuid_suffix() {
+            Some((offset, id, suffix)) => NameView::Encoded { offset, id, suffix },
+            None => match o.name() {
+                std::borrow::Cow::Borrowed(n) => NameView::Text(n),
+                // Only encoded names are rebuilt (handled above).
+                std::borrow::Cow::Owned(_) => NameView::Text(""),
+            },
+        };
+        ObjectView {
+            dir_id: o.dir_index(),
+            name,
+            size_bytes: o.size_bytes(),
+            last_modified_ms: o.last_modified_ms(),
+            multipart: o.kind() == super::listing::ObjectKind::MultipartUpload,
+        }
+    }
+
+    fn dir_count(&self) -> usize {
+        self.dirs().len()
+    }
+
+    fn dir(&self, id: u32) -> &str {
+        let d = &self.dirs()[id as usize];
+        d.strip_suffix('/').unwrap_or(d)
+    }
+
+    fn key(&self, i: usize) -> String {
+        self.get(i).key().into_owned()
+    }
 }
 
 /// A listing held as plain keys (tests, generated listings, small inputs): directories

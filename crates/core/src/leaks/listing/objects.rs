@@ -307,6 +307,11 @@ impl<'a> ObjectRef<'a> {
         self.index
     }
 
+    /// The index of [`ObjectRef::dir`] in [`Objects::dirs`].
+    pub fn dir_index(&self) -> u32 {
+        self.objects.dir[self.index]
+    }
+
     /// The key's text through its last `/` (empty when it has none): `key == dir + name`.
     pub fn dir(&self) -> &'a str {
         &self.objects.dirs[self.objects.dir[self.index] as usize]

@@ -143,3 +143,81 @@ pub fn snapshot(spec: &SynthSpec) -> Snapshot {
         topics,
     }
 }
+
+/// `YYYY-MM-DD HH:MM:SS` (UTC) of epoch milliseconds, as `aws s3 ls` prints its times.
+fn s3_ls_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
+}
+
+/// What [`bucket_listing`] wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListingCounts {
+    pub objects: u64,
+    /// Objects left out (each leaves its segment missing).
+    pub left_out: u64,
+    /// Objects no segment has.
+    pub orphans: u64,
+}
+
+/// The `aws s3 ls --recursive` listing Aiven's plugin (prefix `tiered/`) would hold for
+/// `snapshot`, with leaks planted: every 10,000th object (counting from 5,000) left out, and
+/// an orphan (a day old, 1 MiB, in the same directory) after every 10,000th. For the leak
+/// finder's benchmarks and browser tests.
+pub fn bucket_listing(
+    snapshot: &Snapshot,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<ListingCounts> {
+    use crate::leaks::layout::{uuid_to_base64, Layout};
+    use crate::leaks::reconcile::{listing_from_snapshot, ObjectSource};
+    let listing = listing_from_snapshot(snapshot, Layout::Aiven, "tiered/");
+    let mut c = ListingCounts {
+        objects: 0,
+        left_out: 0,
+        orphans: 0,
+    };
+    let now = snapshot.captured_at_ms;
+    for i in 0..listing.object_count() {
+        let o = listing.object(i);
+        if i % 10_000 == 5_000 {
+            c.left_out += 1;
+            continue;
+        }
+        let key = listing.key(i);
+        let when = s3_ls_time(o.last_modified_ms.unwrap_or(now));
+        writeln!(out, "{when} {:>10} {key}", o.size_bytes)?;
+        c.objects += 1;
+        if i % 10_000 == 0 {
+            let dir = key.rsplit_once('/').map_or("", |(d, _)| d);
+            let mut id = [0u8; 16];
+            id[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            id[8..].copy_from_slice(b"orphan!!");
+            writeln!(
+                out,
+                "{} {:>10} {dir}/00000000000000000000-{}.log",
+                s3_ls_time(now - 86_400_000),
+                1 << 20,
+                uuid_to_base64(&id)
+            )?;
+            c.objects += 1;
+            c.orphans += 1;
+        }
+    }
+    Ok(c)
+}

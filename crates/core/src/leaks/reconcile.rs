@@ -424,6 +424,9 @@ pub struct Reconciler<'a, O: ObjectSource + ?Sized> {
     rules: Rules,
     /// Sorted segment ids → global row.
     ids: Vec<([u8; 16], u32)>,
+    /// Where each value of the top 16 bits of [`hash_id`] starts in `ids` (65,537 entries):
+    /// a lookup searches ~n/65,536 ids instead of all (ids are random, so buckets are even).
+    buckets: Vec<u32>,
     /// Global row of each partition's first segment, in (topic, partition) order.
     part_base: Vec<u32>,
     /// (topic index, partition index) of each entry of `part_base`.
@@ -451,9 +454,12 @@ pub struct Reconciler<'a, O: ObjectSource + ?Sized> {
     extra_names: Vec<String>,
 }
 
+/// Segment ids are random (Kafka's `Uuid.randomUuid()`): their first 8 bytes order them.
 fn hash_id(id: &[u8; 16]) -> u64 {
     u64::from_le_bytes(id[..8].try_into().expect("8 bytes"))
 }
+
+const BUCKETS: usize = 1 << 16;
 
 impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
     /// Indexes the snapshot's segments and settles the layout.
@@ -507,6 +513,16 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
             }
         }
         ids.sort_unstable_by_key(|&(id, _)| (hash_id(&id), id));
+        // One pass: bucket b starts at the first id whose top bits are >= b.
+        let mut buckets = vec![ids.len() as u32; BUCKETS + 1];
+        let mut next = 0usize;
+        for (i, (id, _)) in ids.iter().enumerate() {
+            let b = (hash_id(id) >> 48) as usize;
+            while next <= b {
+                buckets[next] = i as u32;
+                next += 1;
+            }
+        }
         let rows = row as usize;
         Ok(Reconciler {
             snap,
@@ -515,6 +531,7 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
             layout,
             layout_detected,
             ids,
+            buckets,
             part_base,
             part_of,
             unmatchable,
@@ -545,11 +562,13 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
     }
 
     fn lookup(&self, id: &[u8; 16]) -> Option<u32> {
-        let key = (hash_id(id), *id);
-        self.ids
-            .binary_search_by_key(&key, |(i, _)| (hash_id(i), *i))
+        let h = hash_id(id);
+        let b = (h >> 48) as usize;
+        let range = &self.ids[self.buckets[b] as usize..self.buckets[b + 1] as usize];
+        range
+            .binary_search_by(|(i, _)| (hash_id(i), i).cmp(&(h, id)))
             .ok()
-            .map(|k| self.ids[k].1)
+            .map(|k| range[k].1)
     }
 
     fn segment_at(&self, row: u32) -> SegmentRow {

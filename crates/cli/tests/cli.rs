@@ -548,3 +548,138 @@ fn forecast_horizon_is_checked() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("--horizon"));
 }
+
+/// A synthetic snapshot and the listing its plugin would hold, with leaks planted
+/// (`synth::bucket_listing`), written as files.
+fn leak_fixtures() -> (String, String, tierlens_core::synth::ListingCounts) {
+    use tierlens_core::synth::{bucket_listing, snapshot, SynthSpec};
+    let spec = SynthSpec {
+        topics: 4,
+        partitions_per_topic: 5,
+        segments_per_partition: 600,
+        ..SynthSpec::default()
+    };
+    let snap = snapshot(&spec);
+    let json = tierlens_core::ingest::snapshot_v1::to_json(&snap, false);
+    let mut listing = Vec::new();
+    let counts = bucket_listing(&snap, &mut listing).unwrap();
+    (
+        fixture("leaks-snapshot.json", json.as_bytes()),
+        fixture("leaks-listing.txt", &listing),
+        counts,
+    )
+}
+
+#[test]
+fn reconcile_finds_the_planted_leaks() {
+    let (snap, listing, counts) = leak_fixtures();
+    let out = tierlens(&["reconcile", &snap, &listing, "--json"]);
+    let v = json(&out);
+    let r = &v["reconciliation"];
+    assert_eq!(r["layout"], "aiven");
+    assert_eq!(r["prefix"], "tiered/");
+    let totals = &r["totals"];
+    assert_eq!(totals["orphan"]["objects"], counts.orphans);
+    assert_eq!(totals["orphan"]["objectBytes"], counts.orphans * (1 << 20));
+    let objects: u64 = [
+        "ok",
+        "orphan",
+        "missing",
+        "dangling",
+        "foreign",
+        "outside-lineage",
+        "in-grace",
+    ]
+    .iter()
+    .map(|c| totals[c]["objects"].as_u64().unwrap())
+    .sum();
+    assert_eq!(objects, counts.objects);
+    assert_eq!(v["listing"]["objects"], counts.objects);
+    // Every object not ok is listed with its reason; every missing segment names its object.
+    let listed = v["objects"].as_array().unwrap();
+    let not_ok = objects - totals["ok"]["objects"].as_u64().unwrap();
+    assert_eq!(listed.len() as u64, not_ok);
+    assert!(listed
+        .iter()
+        .all(|o| o["reason"].as_str().is_some_and(|s| !s.is_empty())));
+    let missing: Vec<_> = v["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["class"] == "missing")
+        .collect();
+    assert_eq!(
+        missing.len() as u64,
+        totals["missing"]["segments"].as_u64().unwrap()
+    );
+    assert!(missing.len() as u64 <= counts.left_out && !missing.is_empty());
+    assert!(missing
+        .iter()
+        .all(|s| !s["missingObjects"].as_array().unwrap().is_empty()));
+
+    // The table says the same, and the deletion list holds exactly the orphans.
+    let del = fixture("deletion-list.txt", b"");
+    let out = tierlens(&["reconcile", &snap, &listing, "--deletion-list", &del]);
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("orphan"), "{table}");
+    assert!(table.contains("missing (data loss)"), "{table}");
+    let list = std::fs::read_to_string(&del).unwrap();
+    let keys: Vec<&str> = list.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(keys.len() as u64, counts.orphans);
+    assert!(keys
+        .iter()
+        .all(|k| k.starts_with("tiered/") && k.ends_with(".log")));
+    assert!(list.starts_with("# tierlens:"));
+
+    // A chosen prefix nobody uses: everything foreign.
+    let v = json(&tierlens(&[
+        "reconcile",
+        &snap,
+        &listing,
+        "--prefix",
+        "other/",
+        "--json",
+    ]));
+    assert_eq!(
+        v["reconciliation"]["totals"]["foreign"]["objects"],
+        counts.objects - 0
+    );
+}
+
+#[test]
+fn reconcile_reports_metric_drift_and_refuses_bad_input() {
+    let (snap, listing, _) = leak_fixtures();
+    let metrics = fixture(
+        "metrics.prom",
+        b"kafka_server_brokertopicmetrics_remotelogsizebytes{topic=\"topic-0001\"} 12345\n",
+    );
+    let v = json(&tierlens(&[
+        "reconcile",
+        &snap,
+        &listing,
+        "--metrics",
+        &metrics,
+        "--json",
+    ]));
+    let d = &v["drift"][0];
+    assert_eq!(d["topic"], "topic-0001");
+    assert_eq!(d["metricBytes"], 12345);
+    let meta = d["metadataBytes"].as_i64().unwrap();
+    assert_eq!(d["driftBytes"].as_i64().unwrap(), 12345 - meta);
+
+    let bad = fixture("bad-listing.txt", b"this is not a listing\n");
+    let out = tierlens(&["reconcile", &snap, &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad-listing.txt"), "{err}");
+    let out = tierlens(&["reconcile", &snap, &listing, "--layout", "hdfs"]);
+    assert_eq!(out.status.code(), Some(2));
+    let photos = fixture(
+        "photos.txt",
+        b"2024-01-01 00:00:00        123 photos/cat.jpg\n",
+    );
+    let out = tierlens(&["reconcile", &snap, &photos]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("photos/cat.jpg"));
+}

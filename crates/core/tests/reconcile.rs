@@ -40,12 +40,19 @@ fn seg(n: u8, state: SegmentState, epoch: i32, event_age: i64) -> Segment {
 /// One topic, one partition: segments 1–3 complete; 4 outside the lineage (it claims epoch 2
 /// beyond where epoch 2 ended); 5 below the cache's first epoch (unreferenced);
 /// 6 a failed upload; 7 an upload in flight; 8 a stalled deletion; 9 deleted; 10 complete
-/// but its objects are missing.
+/// but its objects are missing; 11 outside the lineage (past the end of its epoch) but below
+/// the log start offset.
 fn snapshot() -> Snapshot {
     use SegmentState::*;
     // Epoch 2 ends at 299 in the cache: segment 4 (400–499) claims it past its end.
     let mut four = seg(4, CopySegmentFinished, 2, 5 * HOUR);
     four.segment_leader_epochs = vec![(2, 400)];
+    // Offsets 250–320 in epoch 2, which ended at 299: outside the lineage; the log starts at
+    // 400, so the log-start-offset breach rule deletes it.
+    let mut eleven = seg(11, CopySegmentFinished, 2, 9 * HOUR);
+    eleven.segment_leader_epochs = vec![(2, 250)];
+    eleven.start_offset = 250;
+    eleven.end_offset = 320;
     let segments = vec![
         seg(5, CopySegmentFinished, 0, 9 * HOUR),
         seg(1, CopySegmentFinished, 2, 9 * HOUR),
@@ -57,6 +64,7 @@ fn snapshot() -> Snapshot {
         seg(9, DeleteSegmentFinished, 3, 3 * HOUR),
         seg(10, CopySegmentFinished, 3, 3 * HOUR),
         seg(7, CopySegmentStarted, 3, HOUR / 4),
+        eleven,
     ];
     Snapshot {
         cluster: None,
@@ -69,7 +77,7 @@ fn snapshot() -> Snapshot {
             config: TopicConfig::default(),
             partitions: vec![Partition {
                 partition: 0,
-                log_start_offset: Some(0),
+                log_start_offset: Some(400),
                 log_end_offset: Some(2000),
                 local_log_start_offset: None,
                 local_size_bytes: None,
@@ -196,6 +204,7 @@ fn every_class_per_layout() {
             (8, DeletionNeverFinished),
             (9, DeletedObjectsRemain),
             (10, LacksObjects),
+            (11, BelowLogStartRemovedNextRun),
         ];
         for (n, why) in expect {
             assert_eq!(segment_why(&r, &snap, n), why, "{layout}: segment {n}");
@@ -231,7 +240,7 @@ fn every_class_per_layout() {
         let objects: u64 = r.totals.iter().map(|t| t.objects).sum();
         let segments: u64 = r.totals.iter().map(|t| t.segments).sum();
         assert_eq!(objects as usize, l.len());
-        assert_eq!(segments, 10);
+        assert_eq!(segments, 11);
         let files = layout.required(Default::default()).iter().count() as u64;
         assert_eq!(r.class_totals(Class::Orphan).objects, files + 1);
         assert_eq!(r.class_totals(Class::Missing).segments, 1);
@@ -421,4 +430,31 @@ proptest! {
         prop_assert_eq!(r4.object_why[added.len() - 1], Why::NoMetadata);
         prop_assert_eq!(leaks(&r4), 1);
     }
+}
+
+/// The lineage check is the profile's: a segment that starts in an epoch the cache no longer
+/// holds was leaked by 3.6.x–3.7.0 (its first epoch is checked) and is valid from 3.7.1.
+#[test]
+fn outside_the_lineage_follows_the_version_profile() {
+    let mut snap = snapshot();
+    let mut straddler = seg(12, SegmentState::CopySegmentFinished, 2, 9 * HOUR);
+    straddler.segment_leader_epochs = vec![(1, 90), (2, 100)];
+    straddler.start_offset = 90;
+    straddler.end_offset = 150;
+    let p = &mut snap.topics[0].partitions[0];
+    let mut all: Vec<Segment> = p.segments.iter().map(|s| s.to_segment()).collect();
+    all.push(straddler);
+    p.segments = all.into();
+    let l = listing(Layout::Aiven, "p/", &[1, 2, 3, 12]);
+    let why = |profile| {
+        let mut o = opts();
+        o.profile = profile;
+        let r = reconcile(&snap, &l, o).unwrap();
+        segment_why(&r, &snap, 12)
+    };
+    assert_eq!(why(KafkaVersion::V4_3Plus), Why::Complete);
+    assert_eq!(
+        why(KafkaVersion::V3_6_1To3_7_0),
+        Why::BelowLogStartRemovedNextRun
+    );
 }

@@ -142,6 +142,7 @@ pub enum Why {
     UploadNeverFinished,
     DeletionNeverFinished,
     UnreferencedEpochRemovedNextRun,
+    BelowLogStartRemovedNextRun,
     OutsideLineageNeverDeleted,
     UploadInFlight,
     DeletionInFlight,
@@ -163,6 +164,7 @@ impl Why {
             ObjectOutsideLineageRemovedNextRun
             | ObjectOutsideLineageNeverDeleted
             | UnreferencedEpochRemovedNextRun
+            | BelowLogStartRemovedNextRun
             | OutsideLineageNeverDeleted => Class::OutsideLineage,
             RecentWithoutMetadata
             | ObjectOfUploadInFlight
@@ -188,7 +190,7 @@ impl Why {
             OtherPrefix => "under another prefix than the plugin's (key.prefix changed?)",
             OtherTopicId => "its topic id is not the topic's in the snapshot (a deleted and re-created topic?)",
             TopicNotInSnapshot => "its topic is not in the snapshot (a deleted topic, or one the snapshot left out)",
-            ObjectOutsideLineageRemovedNextRun => "its segment is below the leader epoch cache's earliest epoch: the next expiration run deletes it",
+            ObjectOutsideLineageRemovedNextRun => "its segment is outside the lineage, and the next expiration run deletes it (below the earliest epoch or the log start offset)",
             ObjectOutsideLineageNeverDeleted => "its segment is outside the leader-epoch lineage: Kafka neither counts nor deletes it",
             RecentWithoutMetadata => "no segment has this id, but it is newer than the grace window (an upload the snapshot predates?)",
             ObjectOfUploadInFlight => "its segment's upload started within the grace window",
@@ -200,7 +202,8 @@ impl Why {
             LacksObjects => "COPY_SEGMENT_FINISHED but objects it needs are not in the bucket: data loss",
             UploadNeverFinished => "COPY_SEGMENT_STARTED longer ago than the grace window: a failed upload",
             DeletionNeverFinished => "DELETE_SEGMENT_STARTED longer ago than the grace window: a stalled deletion",
-            UnreferencedEpochRemovedNextRun => "all its epochs are below the leader epoch cache's earliest: the next expiration run deletes it",
+            UnreferencedEpochRemovedNextRun => "outside the lineage, all its epochs below the leader epoch cache's earliest: the next expiration run deletes it",
+            BelowLogStartRemovedNextRun => "outside the lineage but below the log start offset: the next expiration run deletes it (log-start-offset breach)",
             OutsideLineageNeverDeleted => "outside the leader-epoch lineage: not counted by retention.bytes, never deleted by time or size",
             UploadInFlight => "COPY_SEGMENT_STARTED within the grace window",
             DeletionInFlight => "DELETE_SEGMENT_STARTED within the grace window",
@@ -820,6 +823,15 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
         let lineage = filter_empty_epochs(&lineage_raw);
         let leo = part.log_end_offset_or_inferred();
         let first_raw = lineage_raw.first().map(|&(e, _)| e);
+        let first_filtered = lineage.first().map(|&(e, _)| e);
+        let lso = part.log_start_offset.unwrap_or_else(|| {
+            part.segments
+                .iter()
+                .filter(|s| s.state != SegmentState::DeleteSegmentFinished)
+                .map(|s| s.start_offset)
+                .min()
+                .unwrap_or(0)
+        });
         let in_flight = crate::retention::presumed_in_flight(part);
         let grace_from = self.opts.now_ms.saturating_sub(self.opts.grace_ms);
         for (r, s) in part.segments.iter().enumerate() {
@@ -863,8 +875,14 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
                         !s.segment_leader_epochs.is_empty()
                             && s.segment_leader_epochs.iter().all(|&(e, _)| e < e0)
                     });
+                    // Kafka's log-start-offset breach rule deletes it whatever the lineage says.
+                    let below_lso = first_filtered.is_some_and(|fe| {
+                        s.segment_leader_epochs.iter().all(|&(e, _)| e <= fe) && s.end_offset < lso
+                    });
                     if unreferenced {
                         Why::UnreferencedEpochRemovedNextRun
+                    } else if !valid && below_lso {
+                        Why::BelowLogStartRemovedNextRun
                     } else if !valid {
                         Why::OutsideLineageNeverDeleted
                     } else if !self.layout.required(found).minus(found).is_empty() {
@@ -906,7 +924,7 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
                         Why::DeletionNeverFinished => Why::ObjectOfStalledDeletion,
                         Why::UploadInFlight => Why::ObjectOfUploadInFlight,
                         Why::DeletionInFlight => Why::ObjectOfDeletionInFlight,
-                        Why::UnreferencedEpochRemovedNextRun => {
+                        Why::UnreferencedEpochRemovedNextRun | Why::BelowLogStartRemovedNextRun => {
                             Why::ObjectOutsideLineageRemovedNextRun
                         }
                         _ => Why::ObjectOutsideLineageNeverDeleted,

@@ -643,7 +643,7 @@ fn reconcile_finds_the_planted_leaks() {
     ]));
     assert_eq!(
         v["reconciliation"]["totals"]["foreign"]["objects"],
-        counts.objects - 0
+        counts.objects
     );
 }
 

@@ -122,36 +122,46 @@ fn work_bar(total: u64, show: bool) -> indicatif::ProgressBar {
     bar
 }
 
-/// Streams the file through the loader in 1 MiB reads: the whole file is never held, as in the
-/// browser.
-fn read_snapshot(file: &std::path::Path, path: &str, max_held: u64) -> Result<Loaded, CliError> {
+/// Streams `file` in 1 MiB reads to `feed` (the whole file is never held, as in the browser),
+/// with a progress bar whose message `feed` returns; `Err` from either stops the read.
+fn read_chunks(
+    file: &std::path::Path,
+    path: &str,
+    mut feed: impl FnMut(&[u8]) -> Result<String, CliError>,
+) -> Result<(), CliError> {
     use std::io::Read;
     let read_err = |e| CliError::Read(path.to_string(), e);
-    let load_err = |e| CliError::Load(path.to_string(), e);
     let mut file = std::fs::File::open(file).map_err(read_err)?;
     let bar = progress_bar(file.metadata().ok().map(|m| m.len()));
-    let mut loader = StreamLoader::with_limit(max_held);
     let mut buf = vec![0u8; 1 << 20];
-    loop {
+    let result = loop {
         let n = match file.read(&mut buf) {
-            Ok(0) => break,
+            Ok(0) => break Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                bar.finish_and_clear();
-                return Err(read_err(e));
-            }
+            Err(e) => break Err(read_err(e)),
         };
-        if let Err(e) = loader.feed(&buf[..n]) {
-            bar.finish_and_clear();
-            return Err(load_err(e));
+        match feed(&buf[..n]) {
+            Ok(msg) => {
+                bar.inc(n as u64);
+                if !bar.is_hidden() {
+                    bar.set_message(msg);
+                }
+            }
+            Err(e) => break Err(e),
         }
-        bar.inc(n as u64);
-        if !bar.is_hidden() {
-            bar.set_message(format!("{} segments", loader.progress().segments));
-        }
-    }
+    };
     bar.finish_and_clear();
+    result
+}
+
+fn read_snapshot(file: &std::path::Path, path: &str, max_held: u64) -> Result<Loaded, CliError> {
+    let load_err = |e| CliError::Load(path.to_string(), e);
+    let mut loader = StreamLoader::with_limit(max_held);
+    read_chunks(file, path, |chunk| {
+        loader.feed(chunk).map_err(load_err)?;
+        Ok(format!("{} segments", loader.progress().segments))
+    })?;
     loader.finish().map_err(load_err)
 }
 

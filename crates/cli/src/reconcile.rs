@@ -2,10 +2,9 @@
 //! JSON, with an optional deletion list for review. Never deletes anything.
 
 use crate::args::{Args, Reconcile};
-use crate::{progress_bar, CliError};
+use crate::{read_chunks, CliError};
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Read;
 use tierlens_core::forecast::cost::format_usd;
 use tierlens_core::leaks::drift::{metric_drift, Drift};
 use tierlens_core::leaks::listing::{Listing, ListingLoader, ListingProblem};
@@ -18,34 +17,16 @@ use tierlens_core::profile::KafkaVersion;
 use tierlens_core::units::{format_bytes, format_duration_ms};
 use tierlens_core::Problem;
 
-/// Streams one listing through the loader in 1 MiB reads.
+/// Streams one listing through the loader.
 fn read_listing(path: &std::path::Path, max_held: u64) -> Result<Listing, CliError> {
     let name = path.display().to_string();
-    let read_err = |e| CliError::Read(name.clone(), e);
-    let mut file = std::fs::File::open(path).map_err(read_err)?;
-    let bar = progress_bar(file.metadata().ok().map(|m| m.len()));
     let mut loader = ListingLoader::with_limit(max_held);
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                bar.finish_and_clear();
-                return Err(read_err(e));
-            }
-        };
-        if let Err(e) = loader.feed(&buf[..n]) {
-            bar.finish_and_clear();
-            return Err(CliError::Listing(name, e));
-        }
-        bar.inc(n as u64);
-        if !bar.is_hidden() {
-            bar.set_message(format!("{} objects", loader.progress().objects));
-        }
-    }
-    bar.finish_and_clear();
+    read_chunks(path, &name, |chunk| {
+        loader
+            .feed(chunk)
+            .map_err(|e| CliError::Listing(name.clone(), e))?;
+        Ok(format!("{} objects", loader.progress().objects))
+    })?;
     loader.finish().map_err(|e| CliError::Listing(name, e))
 }
 

@@ -5,6 +5,7 @@
 //! that yields nothing usable is a [`LoadError`].
 
 pub mod formatter_dump;
+pub mod metadata_serde;
 pub mod snapshot_stream;
 pub mod snapshot_v1;
 pub mod stream;

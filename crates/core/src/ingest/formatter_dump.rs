@@ -122,11 +122,34 @@ impl DumpStream {
         if line_no == 1 {
             line = line.trim_start_matches('\u{feff}');
         }
+        // A raw dump: `[PARTITION OFFSET ]BASE64` of each record value, replayed as the line
+        // the formatter prints for it.
+        if let Some((p, o, value)) = raw_value(line) {
+            match super::metadata_serde::decode(&value) {
+                Ok(d) => {
+                    if let Some(text) = d.record.formatter_line(p, o) {
+                        self.text_line(line_no, &text);
+                    }
+                }
+                Err(e) => self.replay.report(
+                    line_no,
+                    ProblemKind::BinaryRecord {
+                        message: e.to_string(),
+                    },
+                ),
+            }
+            return Ok(());
+        }
+        self.text_line(line_no, line);
+        Ok(())
+    }
+
+    fn text_line(&mut self, line_no: usize, line: &str) {
         let record = match classify(line) {
-            Line::Skip => return Ok(()),
+            Line::Skip => return,
             Line::Problem(kind) => {
                 self.replay.report(line_no, kind);
-                return Ok(());
+                return;
             }
             Line::Record(r) => r,
         };
@@ -136,8 +159,41 @@ impl DumpStream {
             Ok(None) => {}
             Err(kind) => self.replay.report(line_no, kind),
         }
-        Ok(())
     }
+}
+
+/// `[PARTITION OFFSET ]BASE64`: a record value of `__remote_log_metadata` in base64 (standard
+/// or URL-safe, padded or not), optionally after its partition and offset. Only a value that
+/// starts with Kafka's frame version (1) counts: a word of text is not a record.
+fn raw_value(line: &str) -> Option<(i32, i64, Vec<u8>)> {
+    use base64::Engine;
+    let t = line.trim();
+    let mut parts = t.split_ascii_whitespace();
+    let (p, o, b64) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(b), None, None, None) => (0, 0, b),
+        (Some(p), Some(o), Some(b), None) => (p.parse().ok()?, o.parse().ok()?, b),
+        _ => return None,
+    };
+    if b64.len() < 8
+        || !b64
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_' | b'='))
+    {
+        return None;
+    }
+    let normal: String = b64
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(normal)
+        .ok()?;
+    (bytes.first() == Some(&1)).then_some((p, o, bytes))
 }
 
 // ---------------------------------------------------------------------------------------------

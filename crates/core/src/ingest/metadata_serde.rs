@@ -1022,6 +1022,38 @@ mod tests {
             })
             .collect();
         let loaded = crate::ingest::formatter_dump::parse(&text).unwrap();
+        // The same records as a raw dump, `PARTITION OFFSET BASE64` per value (URL-safe and
+        // standard base64 both read), through the loader every input goes through: the same
+        // snapshot.
+        use base64::Engine;
+        let raw: String = records
+            .iter()
+            .enumerate()
+            .map(|(o, (r, v))| {
+                let engine = if o % 2 == 0 {
+                    base64::engine::general_purpose::STANDARD
+                } else {
+                    base64::engine::general_purpose::URL_SAFE_NO_PAD
+                };
+                format!("7 {o} {}\n", engine.encode(r.encode(*v)))
+            })
+            .collect();
+        let from_raw = crate::ingest::load(raw.as_bytes()).unwrap();
+        assert_eq!(from_raw.snapshot, loaded.snapshot);
+        assert!(from_raw.problems.is_empty());
+        // A value that is not a record is a problem of its line, named.
+        let bad = format!(
+            "{raw}7 9 {}\n",
+            base64::engine::general_purpose::STANDARD.encode([1u8, 9, 0, 0])
+        );
+        let with_bad = crate::ingest::load(bad.as_bytes()).unwrap();
+        assert_eq!(with_bad.problems.len(), 1);
+        assert_eq!(with_bad.problems[0].line, Some(7));
+        assert!(
+            with_bad.problems[0].to_string().contains("apiKey 9"),
+            "{}",
+            with_bad.problems[0]
+        );
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
         let t = loaded.snapshot.topic("foo").unwrap();
         assert_eq!(t.topic_id.as_deref(), Some("AQEBAQEBAQEBAQEBAQEBAQ"));

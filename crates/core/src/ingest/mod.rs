@@ -70,6 +70,9 @@ pub enum ProblemKind {
     },
     #[error("kafka-dump-log could not decode the record at offset {offset}: {message}")]
     DumpLogError { offset: i64, message: String },
+    /// A base64 record value (a raw `__remote_log_metadata` dump) that is not a record.
+    #[error("binary record value: {message}")]
+    BinaryRecord { message: String },
     #[error("{topic}-{partition}: update for segment {id}, which no earlier record created; update ignored")]
     UnknownSegment {
         topic: String,

@@ -270,10 +270,27 @@ async fn run_reconcile(
     });
     api::yield_to_event_loop().await;
     let reconciliation = rec.finish();
-    let not_ok = (0..reconciliation.object_why.len())
-        .filter(|&i| reconciliation.object_class(i) != Class::Ok)
-        .map(|i| i as u32)
-        .collect();
+    // The objects not ok, a slice at a time: millions of objects are read here.
+    let n = reconciliation.object_why.len();
+    let mut not_ok = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let slice = api::now_ms();
+        api::yield_to_event_loop().await;
+        if cancel.is_cancelled() {
+            return Ok(None);
+        }
+        while i < n && api::now_ms() - slice < SLICE_MS {
+            let end = (i + 65_536).min(n);
+            not_ok.extend(
+                (i..end)
+                    .filter(|&k| reconciliation.object_class(k) != Class::Ok)
+                    .map(|k| k as u32),
+            );
+            i = end;
+        }
+    }
+    api::yield_to_event_loop().await;
     Ok(Some(LeakResult {
         inputs,
         reconciliation,

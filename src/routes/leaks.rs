@@ -507,7 +507,7 @@ fn KeysTable(r: Arc<LeakResult>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <section class="panel">
+        <section class="panel leaks-keys">
             <div class="whatif-head">
                 <h2>"Objects"</h2>
                 <label>

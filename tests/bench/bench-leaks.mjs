@@ -142,7 +142,10 @@ const out = {
   reconcileMs: round(m.seen.results - m.seen.listing),
   totalMs: round(m.seen.results - m.t0),
   reconcileProgressShown: 'progress' in m.seen, listingProgressShown: 'listingProgress' in m.seen,
-  longestTaskMs: round(longest), longTasksOver200ms: m.longtasks.filter((e) => e.ms > 200).length, longTasks: m.longtasks.length,
+  longestTaskMs: round(longest),
+  // [start after the Load click, duration] of each task over 50 ms, and when things appeared.
+  longTaskList: m.longtasks.map((e) => [round(e.start - m.t0), round(e.ms)]),
+  seenMs: Object.fromEntries(Object.entries(m.seen).map(([k, v]) => [k, round(v - m.t0)])), longTasksOver200ms: m.longtasks.filter((e) => e.ms > 200).length, longTasks: m.longtasks.length,
   rendererPssMB: round(pssMb(rendererPid)), rendererPeakPssMB: round(peaks.get(rendererPid)),
   wasmMemoryMB: wasm == null ? null : round(wasm / 2 ** 20),
   keysTableOkRows: want.reconciliation.totals.ok.objects, keysTableRowsInDom: rowsInDom,

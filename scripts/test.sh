@@ -23,8 +23,8 @@ step "release bundle (trunk build --release)"
 cargo build --release --bin tierlens
 trunk build --release
 
-step "large snapshots for the browser tests (target/e2e, rewritten when gen_synth changes)"
-cargo build --release -p tierlens-core --example gen_synth
+step "large snapshots and a listing for the browser tests (target/e2e, rewritten when gen_synth / gen_listing change)"
+cargo build --release -p tierlens-core --example gen_synth --example gen_listing
 mkdir -p target/e2e
 synth() { # TOPICS PARTITIONS_PER_TOPIC SEGMENTS_PER_PARTITION
   local out="target/e2e/synth-${1}x${2}x${3}.json"
@@ -32,9 +32,16 @@ synth() { # TOPICS PARTITIONS_PER_TOPIC SEGMENTS_PER_PARTITION
     target/release/examples/gen_synth "$out" "$@"
   fi
 }
+listing() { # the bucket of `synth` with the same shape, as `aws s3 ls` prints it
+  local out="target/e2e/listing-${1}x${2}x${3}.txt"
+  if [ ! -f "$out" ] || [ target/release/examples/gen_listing -nt "$out" ]; then
+    target/release/examples/gen_listing "$out" "$@"
+  fi
+}
 synth 1 10000 2
 synth 150 10 2
 synth 1 1 200000
+listing 150 10 2
 
 step "browser end-to-end tests (headless Chromium)"
 node tests/e2e/run.mjs

@@ -99,7 +99,7 @@ impl Cancel {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
-    fn is_cancelled(&self) -> bool {
+    pub(crate) fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Relaxed)
     }
 }
@@ -150,15 +150,30 @@ pub async fn fetch_snapshot(
     progress: impl Fn(LoadProgress),
     cancel: Cancel,
 ) -> Result<Arc<Dataset>, ApiError> {
-    let network = |message: String| ApiError::Network {
+    let (body, total) = open_url(&url, credentials).await?;
+    read_stream(&url, body, total, progress, cancel, |e| ApiError::Network {
         url: url.clone(),
+        message: js_message(&e),
+    })
+    .await
+}
+
+/// Requests `url` and returns its body as a stream, with its length when the server says it
+/// (a snapshot or a bucket listing). HTTP errors, network errors and CORS refusals are told
+/// apart as far as the browser lets the page see them.
+pub(crate) async fn open_url(
+    url: &str,
+    credentials: Credentials,
+) -> Result<(web_sys::ReadableStream, Option<u64>), ApiError> {
+    let network = |message: String| ApiError::Network {
+        url: url.to_string(),
         message,
     };
-    let (page_origin, target_origin) = origins_of(&url).map_err(|message| ApiError::BadUrl {
-        url: url.clone(),
+    let (page_origin, target_origin) = origins_of(url).map_err(|message| ApiError::BadUrl {
+        url: url.to_string(),
         message,
     })?;
-    let resp = gloo_net::http::Request::get(&url)
+    let resp = gloo_net::http::Request::get(url)
         .credentials(match credentials {
             Credentials::Omit => web_sys::RequestCredentials::Omit,
             Credentials::Include => web_sys::RequestCredentials::Include,
@@ -172,7 +187,7 @@ pub async fn fetch_snapshot(
                 if js.name == "TypeError" && target_origin != page_origin =>
             {
                 ApiError::Cors {
-                    url: url.clone(),
+                    url: url.to_string(),
                     page_origin: page_origin.clone(),
                     target_origin: target_origin.clone(),
                     credentials: credentials == Credentials::Include,
@@ -182,7 +197,7 @@ pub async fn fetch_snapshot(
         })?;
     if !resp.ok() {
         return Err(ApiError::Status {
-            url: url.clone(),
+            url: url.to_string(),
             status: resp.status(),
             status_text: resp.status_text(),
         });
@@ -198,14 +213,11 @@ pub async fn fetch_snapshot(
     };
     let Some(body) = resp.body() else {
         return Err(ApiError::Load {
-            origin: url.clone(),
+            origin: url.to_string(),
             source: LoadError::Empty,
         });
     };
-    read_stream(&url, body, total, progress, cancel, |e| {
-        network(js_message(&e))
-    })
-    .await
+    Ok((body, total))
 }
 
 /// Reads and parses a file the user picked, as a stream.
@@ -310,7 +322,7 @@ async fn read_stream(
     Ok(dataset(origin.to_string(), loaded))
 }
 
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())
@@ -331,7 +343,7 @@ pub async fn yield_to_event_loop() {
     let _ = JsFuture::from(promise).await;
 }
 
-fn js_message(e: &JsValue) -> String {
+pub(crate) fn js_message(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())

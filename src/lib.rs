@@ -13,6 +13,7 @@ pub mod components;
 pub mod derived;
 pub mod download;
 pub mod embed;
+pub mod leaks;
 pub mod perf;
 pub mod routes;
 pub mod state;
@@ -41,7 +42,11 @@ fn Shell() -> impl IntoView {
     provide_context(state);
     let settings = Settings::from_url();
     provide_context(settings);
-    provide_context(Derived::new(state, settings));
+    let derived = Derived::new(state, settings);
+    provide_context(derived);
+    let leaks_state = leaks::LeaksState::new(state.credentials);
+    provide_context(leaks_state);
+    leaks::install(leaks_state, settings, derived);
     // `embed=1`: inside a host page's iframe, without the header and the load panel.
     let embedded = embed_mode();
     if embedded {

@@ -176,6 +176,11 @@ pub struct Settings {
     /// of the rate estimated from the snapshot).
     pub growth: (Memo<Option<f64>>, SignalSetter<Option<f64>>),
     pub rate: (Memo<Option<f64>>, SignalSetter<Option<f64>>),
+    /// The leak finder's options: the plugin's key layout (`auto`, the default, detects it),
+    /// its key prefix (none: detected) and the grace window (a duration, `1h` by default).
+    pub layout: (Memo<Option<String>>, SignalSetter<Option<String>>),
+    pub prefix: (Memo<Option<String>>, SignalSetter<Option<String>>),
+    pub grace: (Memo<Option<String>>, SignalSetter<Option<String>>),
 }
 
 impl Settings {
@@ -198,6 +203,9 @@ impl Settings {
             price_local: query("price.local"),
             growth: query("growth"),
             rate: query("rate"),
+            layout: query("layout"),
+            prefix: query("prefix"),
+            grace: query("grace"),
         }
     }
 

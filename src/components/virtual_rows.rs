@@ -13,6 +13,37 @@ const ROW_HEIGHT: f64 = 32.0;
 /// View height before the container has been measured: `.virtual`'s `max-height`.
 const VIEW_HEIGHT: f64 = 560.0;
 
+/// The tallest the scroll area is made. Browsers cap an element's height (Chromium at ~33.5M
+/// px, Firefox at ~17.9M px): past this, a scroll position maps proportionally onto the rows,
+/// so millions of rows still scroll from the first to the last.
+const MAX_PX: f64 = 8_000_000.0;
+
+/// What to render for a view `view_px` high scrolled to `scroll_px`: rows `start..end` and the
+/// heights of the spacers above and below them. Up to [`MAX_PX`] of rows this is [`window`] with
+/// spacers of the rows left out; beyond, the scroll range `0..MAX_PX - view` maps linearly onto
+/// the rows' `0..len * row - view`, and the rows in view are placed where the scroll position is.
+fn placement(len: usize, scroll_px: f64, view_px: f64, row_px: f64) -> (usize, usize, f64, f64) {
+    let row_px = row_px.max(1.0);
+    let total = len as f64 * row_px;
+    if total <= MAX_PX {
+        let (start, end) = window(len, scroll_px, view_px, row_px);
+        return (
+            start,
+            end,
+            start as f64 * row_px,
+            (len - end) as f64 * row_px,
+        );
+    }
+    let view = view_px.clamp(0.0, MAX_PX / 2.0);
+    let scroll = scroll_px.clamp(0.0, MAX_PX - view);
+    let virtual_scroll = scroll * (total - view) / (MAX_PX - view);
+    let (start, end) = window(len, virtual_scroll, view, row_px);
+    // The rendered rows sit so that the row at `virtual_scroll` is at the top of the view.
+    let above = (scroll - (virtual_scroll - start as f64 * row_px)).max(0.0);
+    let below = (MAX_PX - above - (end - start) as f64 * row_px).max(0.0);
+    (start, end, above, below)
+}
+
 /// Which rows to render: `start..end` of `len`, for a view `view_px` high scrolled to
 /// `scroll_px`, rows `row_px` high. Past the end (a stale scroll position after the rows got
 /// fewer) it gives the last screenful.
@@ -74,10 +105,15 @@ where
     let measured = StoredValue::new(false);
 
     let len = Memo::new(move |_| rows.with(Vec::len));
-    let range = Memo::new(move |_| window(len.get(), scroll_px.get(), view_px.get(), row_px.get()));
+    let placed =
+        Memo::new(move |_| placement(len.get(), scroll_px.get(), view_px.get(), row_px.get()));
+    let range = Memo::new(move |_| {
+        let (start, end, _, _) = placed.get();
+        (start, end)
+    });
     let spacer = move |px: f64| format!("height: {px}px");
-    let above = move || spacer(range.get().0 as f64 * row_px.get());
-    let below = move || spacer((len.get() - range.get().1.min(len.get())) as f64 * row_px.get());
+    let above = move || spacer(placed.get().2);
+    let below = move || spacer(placed.get().3);
 
     let on_scroll = move |_| {
         if let Some(el) = scroller.get_untracked() {
@@ -202,5 +238,28 @@ mod tests {
         assert_eq!(window(0, 0.0, 560.0, 32.0), (0, 0));
         // A stale position past the end still shows the last screenful.
         assert_eq!(window(100, 1e9, 560.0, 32.0), (100 - 19 - OVERSCAN, 100));
+    }
+
+    #[test]
+    fn millions_of_rows_map_onto_a_bounded_scroll_area() {
+        let (len, view, row) = (3_000_000, 560.0, 32.0);
+        // The top: the first rows, no spacer above.
+        let (s, e, above, below) = placement(len, 0.0, view, row);
+        assert_eq!((s, above), (0, 0.0));
+        assert_eq!(above + below + (e - s) as f64 * row, MAX_PX);
+        // The end of the scroll range shows the last row.
+        let (s, e, above, below) = placement(len, MAX_PX - view, view, row);
+        assert_eq!(e, len);
+        assert!(s < len - 18);
+        assert!((above + below + (e - s) as f64 * row - MAX_PX).abs() < 1e-6);
+        // Half way: the rows of the middle, placed in view.
+        let (s, e, above, _) = placement(len, (MAX_PX - view) / 2.0, view, row);
+        assert!(s < len / 2 && e > len / 2);
+        assert!(
+            above <= (MAX_PX - view) / 2.0
+                && above + (e - s) as f64 * row >= (MAX_PX - view) / 2.0 + view
+        );
+        // Few rows: unchanged.
+        assert_eq!(placement(100, 0.0, view, row), (0, 27, 0.0, 73.0 * row));
     }
 }

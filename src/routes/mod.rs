@@ -1,9 +1,11 @@
 //! One view per file. [`Dashboard`] picks the view from the URL query: no `topic` is the
 //! cluster overview, `topic=T` the topic drill-down with its what-if, `partition=N` adds that
 //! partition's segment timeline. `view=` (for embedding) names one: `overview`, `topic`,
-//! `partition` (the timeline alone) or `forecast` (size and cost forward in time).
+//! `partition` (the timeline alone), `forecast` (size and cost forward in time) or `leaks` (the
+//! bucket listing reconciled with the metadata).
 mod controls;
 mod forecast;
+mod leaks;
 mod overview;
 mod partition;
 mod topic;
@@ -17,6 +19,7 @@ use tierlens_embed::View;
 
 pub use controls::PlanControls;
 pub use forecast::ForecastView;
+pub use leaks::LeaksView;
 pub use overview::Overview;
 pub use partition::PartitionDetail;
 pub use topic::TopicView;
@@ -60,15 +63,17 @@ pub fn Dashboard() -> impl IntoView {
         view! {
             {unknown.map(|v| view! {
                 <p class="banner" data-testid="unknown-view">
-                    {format!("There is no view {v:?} (the views are overview, topic, partition and forecast); showing the default.")}
+                    {format!("There is no view {v:?} (the views are overview, topic, partition, forecast and leaks); showing the default.")}
                 </p>
             })}
             <Problems />
             <nav class="views" aria-label="Views">
-                <button aria-pressed=move || (view_param.get() != Some(Ok(View::Forecast))).to_string()
+                <button aria-pressed=move || (!matches!(view_param.get(), Some(Ok(View::Forecast | View::Leaks)))).to_string()
                     on:click=move |_| settings.view.1.set(None)>"Now: sizes and the next expiration run"</button>
                 <button data-testid="view-forecast" aria-pressed=move || (view_param.get() == Some(Ok(View::Forecast))).to_string()
                     on:click=move |_| settings.view.1.set(Some("forecast".into()))>"Forecast: size and cost over time"</button>
+                <button data-testid="view-leaks" aria-pressed=move || (view_param.get() == Some(Ok(View::Leaks))).to_string()
+                    on:click=move |_| settings.view.1.set(Some("leaks".into()))>"Leaks: bucket vs metadata"</button>
             </nav>
             <PlanControls />
             // Each branch tracks only what it shows: a new partition must not re-create the
@@ -76,6 +81,7 @@ pub fn Dashboard() -> impl IntoView {
             {move || match view_param.get() {
                 Some(Ok(View::Overview)) => view! { <Overview /> }.into_any(),
                 Some(Ok(View::Forecast)) => view! { <ForecastView /> }.into_any(),
+                Some(Ok(View::Leaks)) => view! { <LeaksView /> }.into_any(),
                 Some(Ok(View::Partition)) => (move || match (topic.get(), partition.get()) {
                     (Some(t), Some(p)) => view! {
                         <div data-testid="partition-view">

@@ -8,6 +8,7 @@ import { serve, launch, newPage, assertNoErrors, assertEq, assert } from './harn
 import { hostileTests } from './hostile.mjs';
 import { embedTests } from './embed.mjs';
 import { forecastTests } from './forecast.mjs';
+import { leaksTests } from './leaks.mjs';
 
 const PREFIX = '/portal/tierlens/'; // served under a sub-path, as in an admin portal
 const DEMO = 'public/demo-snapshot.json';
@@ -37,10 +38,12 @@ const SCALE = 'target/e2e';
 const WIDE = 'synth-1x10000x2.json'; // 1 topic × 10,000 partitions × 2 segments
 const MANY = 'synth-150x10x2.json'; // 150 topics × 10 partitions × 2 segments
 const DEEP = 'synth-1x1x200000.json'; // 1 partition × 200,000 segments
-for (const f of [WIDE, MANY, DEEP]) {
+const LISTING = 'listing-150x10x2.txt'; // MANY's bucket as `aws s3 ls` prints it (gen_listing)
+for (const f of [WIDE, MANY, DEEP, LISTING]) {
   if (!fs.existsSync(`${SCALE}/${f}`)) {
     const shape = f.match(/(\d+)x(\d+)x(\d+)/).slice(1).join(' ');
-    console.error(`missing ${SCALE}/${f}: run scripts/test.sh, or\n  cargo run --release -p tierlens-core --example gen_synth -- ${SCALE}/${f} ${shape}`);
+    const gen = f.startsWith('listing') ? 'gen_listing' : 'gen_synth';
+    console.error(`missing ${SCALE}/${f}: run scripts/test.sh, or\n  cargo run --release -p tierlens-core --example ${gen} -- ${SCALE}/${f} ${shape}`);
     process.exit(1);
   }
 }
@@ -436,6 +439,7 @@ await test('200,000 segments in one partition: one range per pixel, zoom re-quer
   await table.locator('tr[aria-rowindex="200001"]').waitFor();
 });
 await forecastTests({ test, base, cli, DEMO, SHOTS });
+await leaksTests({ test, base, cli, SCALE, SHOTS });
 await embedTests({ test, base });
 
 await browser.close();

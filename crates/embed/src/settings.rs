@@ -21,10 +21,18 @@ pub enum View {
     Partition,
     /// Remote and local size and cost forward in time.
     Forecast,
+    /// The leak finder: a bucket listing reconciled with the metadata.
+    Leaks,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Overview, View::Topic, View::Partition, View::Forecast];
+    pub const ALL: [View; 5] = [
+        View::Overview,
+        View::Topic,
+        View::Partition,
+        View::Forecast,
+        View::Leaks,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +40,7 @@ impl View {
             View::Topic => "topic",
             View::Partition => "partition",
             View::Forecast => "forecast",
+            View::Leaks => "leaks",
         }
     }
 }

@@ -219,7 +219,7 @@ impl LeaksState {
             match outcome {
                 Ok(None) => {}
                 Ok(Some(r)) => {
-                    self.result.set(Some(Arc::new(r)));
+                    crate::perf::phase("leaks-render", || self.result.set(Some(Arc::new(r))));
                     self.run.set(RunStatus::Idle);
                 }
                 Err(e) => self.run.set(RunStatus::Failed(e)),
@@ -269,7 +269,7 @@ async fn run_reconcile(
         stage: "totals per class and topic",
     });
     api::yield_to_event_loop().await;
-    let reconciliation = rec.finish();
+    let reconciliation = crate::perf::phase("leaks-finish", || rec.finish());
     // The objects not ok, a slice at a time: millions of objects are read here.
     let n = reconciliation.object_why.len();
     let mut not_ok = Vec::new();

@@ -106,7 +106,7 @@ await page.fill('[data-testid="leaks-listing-url"]', '../big/listing.txt');
 await page.click('[data-testid="leaks-listing-load"]');
 await page.waitForSelector('[data-testid="leaks-class-ok"]', { timeout: TIMEOUT });
 await page.waitForTimeout(300);
-const m = await page.evaluate((t0) => ({ seen: window.__seen, longtasks: window.__longtasks.filter((e) => e.start >= t0), t0 }), t0);
+const m = await page.evaluate((t0) => ({ seen: window.__seen, longtasks: window.__longtasks.filter((e) => e.start >= t0), t0, phases: window.__tierlensPhases || {} }), t0);
 if (errors.length) die(`page errors:\n  ${errors.join('\n  ')}`);
 const got = await page.evaluate((cs) => Object.fromEntries(cs.map((c) => {
   const el = document.querySelector(`[data-testid="leaks-class-${c}"]`);
@@ -145,6 +145,7 @@ const out = {
   longestTaskMs: round(longest),
   // [start after the Load click, duration] of each task over 50 ms, and when things appeared.
   longTaskList: m.longtasks.map((e) => [round(e.start - m.t0), round(e.ms)]),
+  phasesMs: Object.fromEntries(Object.entries(m.phases).filter(([k]) => k.startsWith('leaks')).map(([k, v]) => [k, v.map(round)])),
   seenMs: Object.fromEntries(Object.entries(m.seen).map(([k, v]) => [k, round(v - m.t0)])), longTasksOver200ms: m.longtasks.filter((e) => e.ms > 200).length, longTasks: m.longtasks.length,
   rendererPssMB: round(pssMb(rendererPid)), rendererPeakPssMB: round(peaks.get(rendererPid)),
   wasmMemoryMB: wasm == null ? null : round(wasm / 2 ** 20),

@@ -408,6 +408,12 @@ struct Dir {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
+    /// Segment ids per bucket (by partition).
+    Count,
+    /// Ids into their buckets (by partition).
+    Scatter,
+    /// Each bucket sorted (by bucket).
+    SortBuckets,
     Match,
     Check,
     Segments,
@@ -429,7 +435,10 @@ pub struct Reconciler<'a, O: ObjectSource + ?Sized> {
     ids: Vec<([u8; 16], u32)>,
     /// Where each value of the top 16 bits of [`hash_id`] starts in `ids` (65,537 entries):
     /// a lookup searches ~n/65,536 ids instead of all (ids are random, so buckets are even).
+    /// Built by a counting sort in steps, each bucket then sorted.
     buckets: Vec<u32>,
+    /// While scattering: the next free place of each bucket.
+    fill: Vec<u32>,
     /// Global row of each partition's first segment, in (topic, partition) order.
     part_base: Vec<u32>,
     /// (topic index, partition index) of each entry of `part_base`.
@@ -491,10 +500,10 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
                 }
             }
         };
-        let mut ids = Vec::with_capacity(snap.segment_count());
+        // Only the partition map here; the ids are indexed by `step` (a million segments
+        // take longer than a frame).
         let mut part_base = Vec::new();
         let mut part_of = Vec::new();
-        let mut unmatchable = 0u64;
         let mut row = 0u32;
         let mut topic_by_id = HashMap::new();
         let mut topic_by_name = HashMap::new();
@@ -506,24 +515,7 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
             for (pi, p) in t.partitions.iter().enumerate() {
                 part_base.push(row);
                 part_of.push((ti as u32, pi as u32));
-                for s in p.segments.iter() {
-                    match s.id {
-                        SegmentId::Uuid(b) => ids.push((b, row)),
-                        SegmentId::Text(_) => unmatchable += 1,
-                    }
-                    row += 1;
-                }
-            }
-        }
-        ids.sort_unstable_by_key(|&(id, _)| (hash_id(&id), id));
-        // One pass: bucket b starts at the first id whose top bits are >= b.
-        let mut buckets = vec![ids.len() as u32; BUCKETS + 1];
-        let mut next = 0usize;
-        for (i, (id, _)) in ids.iter().enumerate() {
-            let b = (hash_id(id) >> 48) as usize;
-            while next <= b {
-                buckets[next] = i as u32;
-                next += 1;
+                row += p.segments.len() as u32;
             }
         }
         let rows = row as usize;
@@ -533,11 +525,12 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
             rules: opts.profile.rules(),
             layout,
             layout_detected,
-            ids,
-            buckets,
+            ids: Vec::new(),
+            buckets: vec![0; BUCKETS + 1],
+            fill: Vec::new(),
             part_base,
             part_of,
-            unmatchable,
+            unmatchable: 0,
             topic_by_id,
             topic_by_name,
             dirs: vec![Dir::default(); objects.dir_count()],
@@ -550,7 +543,7 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
             obj_why: vec![Why::NoMetadata; n],
             seg_found: vec![FileSet::EMPTY; rows],
             seg_why: vec![Why::Complete; rows],
-            stage: Stage::Match,
+            stage: Stage::Count,
             cursor: 0,
             totals: [ClassTotals::default(); 7],
             topic_totals: vec![[ClassTotals::default(); 7]; snap.topics.len()],
@@ -639,6 +632,46 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
         let mut left = budget.max(1);
         while left > 0 && self.stage != Stage::Done {
             match self.stage {
+                Stage::Count | Stage::Scatter => {
+                    let count = self.stage == Stage::Count;
+                    let mut k = self.cursor;
+                    while k < self.part_base.len() && left > 0 {
+                        let n = self.index_partition(k, count);
+                        left = left.saturating_sub(n.max(1));
+                        k += 1;
+                    }
+                    self.cursor = k;
+                    if k == self.part_base.len() {
+                        self.cursor = 0;
+                        if count {
+                            // Bucket starts from the counts (`buckets[b + 1]` holds bucket
+                            // b's count); `fill` is where each bucket's next id goes.
+                            for b in 0..BUCKETS {
+                                self.buckets[b + 1] += self.buckets[b];
+                            }
+                            self.fill = self.buckets[..BUCKETS].to_vec();
+                            self.ids = vec![([0u8; 16], 0); self.buckets[BUCKETS] as usize];
+                            self.stage = Stage::Scatter;
+                        } else {
+                            self.fill = Vec::new();
+                            self.stage = Stage::SortBuckets;
+                        }
+                    }
+                }
+                Stage::SortBuckets => {
+                    // ~n / 65,536 ids a bucket: a few thousand buckets per step.
+                    let end = (self.cursor + left / 8 + 1).min(BUCKETS);
+                    for b in self.cursor..end {
+                        let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
+                        self.ids[lo..hi].sort_unstable_by_key(|&(id, _)| (hash_id(&id), id));
+                    }
+                    left = left.saturating_sub((end - self.cursor) * 8);
+                    self.cursor = end;
+                    if end == BUCKETS {
+                        self.cursor = 0;
+                        self.stage = Stage::Match;
+                    }
+                }
                 Stage::Match => {
                     let end = (self.cursor + left).min(n);
                     for i in self.cursor..end {
@@ -710,19 +743,26 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
 
     fn progress_of(&self, n: usize, rows: usize) -> ReconcileProgress {
         let (n, rows) = (n as u64, rows as u64);
-        let total = 3 * n + rows;
+        // Indexing counts as one pass over the segments (count, scatter, sort: a third each).
+        let total = 3 * n + 2 * rows;
+        let part_done = |c: usize| self.part_base.get(c).map_or(rows, |&b| u64::from(b));
         let (done, stage) = match self.stage {
-            Stage::Match => (self.cursor as u64, "matching objects to segments"),
-            Stage::Check => (n + self.cursor as u64, "checking prefixes and topics"),
+            Stage::Count => (part_done(self.cursor) / 3, "indexing the segments"),
+            Stage::Scatter => (
+                rows / 3 + part_done(self.cursor) / 3,
+                "indexing the segments",
+            ),
+            Stage::SortBuckets => (
+                2 * rows / 3 + rows * self.cursor as u64 / BUCKETS as u64 / 3,
+                "indexing the segments",
+            ),
+            Stage::Match => (rows + self.cursor as u64, "matching objects to segments"),
+            Stage::Check => (rows + n + self.cursor as u64, "checking prefixes and topics"),
             Stage::Segments => (
-                2 * n
-                    + self
-                        .part_base
-                        .get(self.cursor)
-                        .map_or(rows, |&b| u64::from(b)),
+                rows + 2 * n + part_done(self.cursor),
                 "classifying segments",
             ),
-            Stage::Classify => (2 * n + rows + self.cursor as u64, "classifying objects"),
+            Stage::Classify => (2 * rows + 2 * n + self.cursor as u64, "classifying objects"),
             Stage::Done => (total, "done"),
         };
         ReconcileProgress { done, total, stage }
@@ -730,6 +770,30 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
 
     pub fn is_done(&self) -> bool {
         self.stage == Stage::Done
+    }
+
+    /// Counts (or places) the segment ids of partition `k`; how many segments it has.
+    fn index_partition(&mut self, k: usize, count: bool) -> usize {
+        let (t, p) = self.part_of[k];
+        let part = &self.snap.topics[t as usize].partitions[p as usize];
+        let base = self.part_base[k];
+        for (r, s) in part.segments.iter().enumerate() {
+            let SegmentId::Uuid(id) = s.id else {
+                if count {
+                    self.unmatchable += 1;
+                }
+                continue;
+            };
+            let b = (hash_id(&id) >> 48) as usize;
+            if count {
+                self.buckets[b + 1] += 1;
+            } else {
+                let at = self.fill[b] as usize;
+                self.ids[at] = (id, base + r as u32);
+                self.fill[b] += 1;
+            }
+        }
+        part.segments.len()
     }
 
     fn match_object(&mut self, i: usize) {

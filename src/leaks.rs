@@ -8,17 +8,14 @@ use crate::derived::{Derived, Shared};
 use crate::state::Settings;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use tierlens_core::leaks::layout::Layout;
 use tierlens_core::leaks::listing::{Listing, ListingError, ListingLoader};
 use tierlens_core::leaks::reconcile::{
-    Class, ObjectSource, ReconcileError, ReconcileOptions, ReconcileProgress, Reconciler,
-    Reconciliation, DEFAULT_GRACE_MS,
+    Class, ReconcileError, ReconcileOptions, ReconcileProgress, Reconciler, Reconciliation,
+    DEFAULT_GRACE_MS,
 };
-use tierlens_core::units::{
-    format_bytes, format_duration_ms, format_timestamp_utc, parse_duration_ms,
-};
+use tierlens_core::units::parse_duration_ms;
 use tierlens_core::Snapshot;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -532,112 +529,23 @@ pub fn install(state: LeaksState, settings: Settings, derived: Derived) {
     });
 }
 
-/// One CSV field: quoted when needed; a leading `=`, `+`, `-`, `@` gets a `'` so spreadsheets
-/// do not evaluate untrusted keys as formulas (as `tierlens_core::export` does).
-pub fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
 /// Every object not ok as CSV, one row per object in listing order (the CLI's `objects`).
 pub fn objects_csv(r: &LeakResult) -> String {
-    let objects = &r.inputs.listing.listing.objects;
-    let snap = &r.inputs.snapshot;
-    let rec = &r.reconciliation;
-    let mut out = String::from(
-        "key,class,why,reason,size_bytes,last_modified_ms,last_modified_utc,topic,partition,segment_id,segment_state\n",
-    );
-    for &i in &r.not_ok {
-        let i = i as usize;
-        let o = objects.get(i);
-        let why = rec.object_why[i];
-        let why_name = serde_json::to_value(why)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let class = serde_json::to_value(why.class())
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let lm = o.last_modified_ms();
-        let (topic, partition, id, state) = match rec.object_segment(i) {
-            Some(s) => {
-                let t = &snap.topics[s.topic as usize];
-                let p = &t.partitions[s.partition as usize];
-                let seg = p.segments.at(s.row as usize);
-                (
-                    t.name.clone(),
-                    p.partition.to_string(),
-                    seg.id.to_string(),
-                    seg.state.to_string(),
-                )
-            }
-            None => Default::default(),
-        };
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{}",
-            csv_field(&o.key()),
-            class,
-            why_name,
-            csv_field(why.text()),
-            o.size_bytes(),
-            lm.map(|v| v.to_string()).unwrap_or_default(),
-            lm.map(format_timestamp_utc).unwrap_or_default(),
-            csv_field(&topic),
-            partition,
-            csv_field(&id),
-            state
-        );
-    }
-    out
+    tierlens_core::export::leaks_csv(
+        &r.inputs.snapshot,
+        &r.reconciliation,
+        &r.inputs.listing.listing.objects,
+        r.not_ok.iter().map(|&i| i as usize),
+    )
 }
 
-/// The orphan objects, one key per line (with the bucket's URL scheme when the listing named
-/// the bucket), after a header that says what the list is: the CLI's `--deletion-list`.
+/// The orphan objects for review: the CLI's `--deletion-list`.
 pub fn deletion_list(r: &LeakResult) -> String {
-    let rec = &r.reconciliation;
     let listing = &r.inputs.listing.listing;
-    let objects = &listing.objects;
-    let mut out = String::new();
-    let t = rec.class_totals(Class::Orphan);
-    let _ = writeln!(
-        out,
-        "# tierlens: {} orphan objects ({}), no segment in the metadata (or only \
-         DELETE_SEGMENT_FINISHED), older than the grace window of {}.\n\
-         # Review before deleting anything: tierlens deletes nothing. Layout {}, prefix {:?}.",
-        t.objects,
-        format_bytes(t.object_bytes),
-        format_duration_ms(rec.grace_ms),
-        rec.layout,
-        rec.prefix
-    );
-    let scheme = match listing.format.label() {
-        l if l.starts_with("gcloud") => "gs://",
-        l if l.starts_with("az") => "",
-        _ => "s3://",
-    };
-    let bucket = listing.bucket.as_deref().filter(|_| !scheme.is_empty());
-    for &i in &r.not_ok {
-        let i = i as usize;
-        if rec.object_class(i) == Class::Orphan {
-            match bucket {
-                Some(b) => {
-                    let _ = writeln!(out, "{scheme}{b}/{}", objects.key(i));
-                }
-                None => {
-                    let _ = writeln!(out, "{}", objects.key(i));
-                }
-            }
-        }
-    }
-    out
+    tierlens_core::export::deletion_list(
+        &r.reconciliation,
+        &listing.objects,
+        listing.format,
+        listing.bucket.as_deref(),
+    )
 }

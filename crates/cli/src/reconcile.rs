@@ -184,7 +184,12 @@ pub fn run(
     };
 
     if let Some(path) = &r.deletion_list {
-        let text = deletion_list(&result, objects, listing.bucket.as_deref(), &listing);
+        let text = tierlens_core::export::deletion_list(
+            &result,
+            objects,
+            listing.format,
+            listing.bucket.as_deref(),
+        );
         std::fs::write(path, text).map_err(|e| CliError::Read(path.display().to_string(), e))?;
         eprintln!(
             "tierlens: wrote {} orphan keys to {} for review (tierlens deletes nothing)",
@@ -277,47 +282,6 @@ fn missing_objects(r: &Reconciliation, g: usize) -> Vec<String> {
         .iter()
         .map(|k| format!("{k:?}"))
         .collect()
-}
-
-/// The orphan objects, one key per line (with the bucket's URL scheme when the listing named
-/// the bucket), after a header that says what the list is.
-pub fn deletion_list(
-    r: &Reconciliation,
-    objects: &impl ObjectSource,
-    bucket: Option<&str>,
-    listing: &Listing,
-) -> String {
-    let mut out = String::new();
-    let t = r.class_totals(Class::Orphan);
-    let _ = writeln!(
-        out,
-        "# tierlens: {} orphan objects ({}), no segment in the metadata (or only \
-         DELETE_SEGMENT_FINISHED), older than the grace window of {}.\n\
-         # Review before deleting anything: tierlens deletes nothing. Layout {}, prefix {:?}.",
-        t.objects,
-        format_bytes(t.object_bytes),
-        format_duration_ms(r.grace_ms),
-        r.layout,
-        r.prefix
-    );
-    let scheme = match listing.format.label() {
-        l if l.starts_with("gcloud") => "gs://",
-        l if l.starts_with("az") => "",
-        _ => "s3://",
-    };
-    for i in 0..objects.object_count() {
-        if r.object_class(i) == Class::Orphan {
-            match bucket.filter(|_| !scheme.is_empty()) {
-                Some(b) => {
-                    let _ = writeln!(out, "{scheme}{b}/{}", objects.key(i));
-                }
-                None => {
-                    let _ = writeln!(out, "{}", objects.key(i));
-                }
-            }
-        }
-    }
-    out
 }
 
 fn table(

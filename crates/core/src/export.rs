@@ -130,6 +130,103 @@ pub fn plan_csv(snapshot: &Snapshot, plan: &Plan, topic: Option<&str>) -> String
     out
 }
 
+/// The leak finder's objects `rows` (indices into `objects`, e.g. those not ok) as CSV: key,
+/// class, reason, size, last modified, and the segment each belongs to.
+pub fn leaks_csv<O: crate::leaks::reconcile::ObjectSource + ?Sized>(
+    snapshot: &Snapshot,
+    r: &crate::leaks::reconcile::Reconciliation,
+    objects: &O,
+    rows: impl IntoIterator<Item = usize>,
+) -> String {
+    // The JSON names (`no-metadata`, `in-grace`): the same words as `tierlens reconcile --json`.
+    fn serde_name<T: serde::Serialize>(v: T) -> String {
+        serde_json::to_value(v)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+    let mut out = String::from(
+        "key,class,why,reason,size_bytes,last_modified_ms,last_modified_utc,topic,partition,segment_id,segment_state\n",
+    );
+    for i in rows {
+        let o = objects.object(i);
+        let why = r.object_why[i];
+        let lm = o.last_modified_ms;
+        let (topic, partition, id, state) = match r.object_segment(i) {
+            Some(s) => {
+                let t = &snapshot.topics[s.topic as usize];
+                let p = &t.partitions[s.partition as usize];
+                let seg = p.segments.at(s.row as usize);
+                (
+                    t.name.clone(),
+                    p.partition.to_string(),
+                    seg.id.to_string(),
+                    seg.state.to_string(),
+                )
+            }
+            None => Default::default(),
+        };
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{}",
+            csv_field(&objects.key(i)),
+            serde_name(why.class()),
+            serde_name(why),
+            csv_field(why.text()),
+            o.size_bytes,
+            lm.map(|v| v.to_string()).unwrap_or_default(),
+            lm.map(format_timestamp_utc).unwrap_or_default(),
+            csv_field(&topic),
+            partition,
+            csv_field(&id),
+            state
+        );
+    }
+    out
+}
+
+/// The orphan objects for review, one key per line (as a URL, `s3://bucket/key` or
+/// `gs://bucket/key`, when the listing named its bucket), after a header saying what the list
+/// is and that tierlens deletes nothing.
+pub fn deletion_list<O: crate::leaks::reconcile::ObjectSource + ?Sized>(
+    r: &crate::leaks::reconcile::Reconciliation,
+    objects: &O,
+    format: crate::leaks::listing::ListingFormat,
+    bucket: Option<&str>,
+) -> String {
+    use crate::leaks::listing::ListingFormat;
+    use crate::leaks::reconcile::Class;
+    use crate::units::{format_bytes, format_duration_ms};
+    let t = r.class_totals(Class::Orphan);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# tierlens: {} orphan objects ({}), no segment in the metadata (or only \
+         DELETE_SEGMENT_FINISHED), older than the grace window of {}.\n\
+         # Review before deleting anything: tierlens deletes nothing. Layout {}, prefix {:?}.",
+        t.objects,
+        format_bytes(t.object_bytes),
+        format_duration_ms(r.grace_ms),
+        r.layout,
+        r.prefix
+    );
+    let scheme = match format {
+        ListingFormat::GcloudLs => Some("gs://"),
+        ListingFormat::AwsS3Api | ListingFormat::AwsS3Ls | ListingFormat::McLsJson => Some("s3://"),
+        // A blob list names no account URL.
+        ListingFormat::AzBlobList => None,
+    };
+    let url = scheme.zip(bucket);
+    for i in (0..objects.object_count()).filter(|&i| r.object_class(i) == Class::Orphan) {
+        let key = objects.key(i);
+        let _ = match url {
+            Some((s, b)) => writeln!(out, "{s}{b}/{key}"),
+            None => writeln!(out, "{key}"),
+        };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

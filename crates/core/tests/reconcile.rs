@@ -458,3 +458,46 @@ fn outside_the_lineage_follows_the_version_profile() {
         Why::BelowLogStartRemovedNextRun
     );
 }
+
+#[test]
+fn csv_and_deletion_list() {
+    use tierlens_core::export::{deletion_list, leaks_csv};
+    use tierlens_core::leaks::listing::{load_listing, ListingFormat};
+    let snap = snapshot();
+    // The aws s3 ls form of a listing: orphans 42 and a formula-looking key.
+    let mut text = String::new();
+    for n in [1u8, 2, 3, 42] {
+        for kind in Layout::Aiven.required(Default::default()).iter() {
+            text.push_str(&format!(
+                "2023-11-13 22:13:20       1000 {}\n",
+                key(Layout::Aiven, "t/", n, kind)
+            ));
+        }
+    }
+    text.push_str("2023-11-13 22:13:20          5 =cmd|' /C calc'!A0\n");
+    let listing = load_listing(text.as_bytes()).unwrap();
+    assert_eq!(listing.format, ListingFormat::AwsS3Ls);
+    let r = reconcile(&snap, &listing.objects, opts()).unwrap();
+    let not_ok: Vec<usize> = (0..listing.objects.object_count())
+        .filter(|&i| r.object_class(i) != Class::Ok)
+        .collect();
+    let csv = leaks_csv(&snap, &r, &listing.objects, not_ok.iter().copied());
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + not_ok.len());
+    assert!(lines[0].starts_with("key,class,why,reason,"));
+    assert!(csv.contains(",orphan,no-metadata,"), "{csv}");
+    // Untrusted text never becomes a formula.
+    assert!(csv.contains("\n'=cmd|' /C calc'!A0,foreign,"), "{csv}");
+    let list = deletion_list(&r, &listing.objects, listing.format, Some("bucket"));
+    let keys: Vec<&str> = list.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(keys.len(), 3);
+    assert!(
+        keys.iter().all(|k| k.starts_with("s3://bucket/t/")),
+        "{list}"
+    );
+    let bare = deletion_list(&r, &listing.objects, ListingFormat::AzBlobList, Some("c"));
+    assert!(bare
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .all(|k| k.starts_with("t/")));
+}

@@ -757,7 +757,10 @@ impl<'a, O: ObjectSource + ?Sized> Reconciler<'a, O> {
                 "indexing the segments",
             ),
             Stage::Match => (rows + self.cursor as u64, "matching objects to segments"),
-            Stage::Check => (rows + n + self.cursor as u64, "checking prefixes and topics"),
+            Stage::Check => (
+                rows + n + self.cursor as u64,
+                "checking prefixes and topics",
+            ),
             Stage::Segments => (
                 rows + 2 * n + part_done(self.cursor),
                 "classifying segments",

@@ -481,9 +481,11 @@ fn KeysTable(r: Arc<LeakResult>) -> impl IntoView {
     let row = move |i: usize, k: u32| {
         let k = k as usize;
         let o = rr.inputs.listing.listing.objects.get(k);
-        let key = o.key();
-        let text = reveal_invisible(&key).into_owned();
-        let title = text.clone();
+        // The directory (long, shared by many keys) may be cut; the file name, which tells
+        // the keys apart, never is. The full key is the tooltip.
+        let dir = reveal_invisible(o.dir()).into_owned();
+        let name = reveal_invisible(&o.name()).into_owned();
+        let title = format!("{dir}{name}");
         let why: Why = rr.reconciliation.object_why[k];
         let lm = o
             .last_modified_ms()
@@ -491,7 +493,10 @@ fn KeysTable(r: Arc<LeakResult>) -> impl IntoView {
             .unwrap_or_default();
         view! {
             <tr aria-rowindex=i + 2 data-class=class_name(why.class())>
-                <td class="leak-key" title=title>{text}</td>
+                <td class="leak-key" title=title>
+                    <span class="key-dir">{dir}</span>
+                    <span class="key-name">{name}</span>
+                </td>
                 <td>{why.class().label()}</td>
                 <td><Bytes value=o.size_bytes() /></td>
                 <td class="time">{lm}</td>

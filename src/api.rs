@@ -251,8 +251,59 @@ pub fn parse_text(origin: String, text: &str) -> Result<Arc<Dataset>, ApiError> 
     }
 }
 
-/// Feeds a byte stream to the core's [`StreamLoader`] chunk by chunk, yielding to the event
-/// loop every few milliseconds so the progress bar paints and clicks (cancel) get through.
+/// Why [`pump_stream`] stopped before the end of the stream.
+pub enum PumpStop<E> {
+    Cancelled,
+    /// Reading failed (the reader is left as it is).
+    Read(JsValue),
+    /// `on_chunk` refused a chunk.
+    Chunk(E),
+}
+
+/// Reads `stream` chunk by chunk into `on_chunk(chunk, bytes received so far, report)`.
+/// Chunks already buffered resolve as microtasks, which never let the page paint: every ~30 ms
+/// `report` is true (the caller shows its progress) and the event loop gets a turn, so the
+/// progress bar paints and Cancel is heard. On Cancel or a refused chunk the reader is
+/// cancelled. Returns the bytes read.
+pub async fn pump_stream<E>(
+    stream: web_sys::ReadableStream,
+    cancel: &Cancel,
+    mut on_chunk: impl FnMut(&[u8], u64, bool) -> Result<(), E>,
+) -> Result<u64, PumpStop<E>> {
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut received = 0u64;
+    let mut since_yield = now_ms();
+    loop {
+        if cancel.is_cancelled() {
+            let _ = reader.cancel();
+            return Err(PumpStop::Cancelled);
+        }
+        let result = match JsFuture::from(reader.read()).await {
+            Ok(r) => r.unchecked_into::<web_sys::ReadableStreamReadResult>(),
+            Err(e) => return Err(PumpStop::Read(e)),
+        };
+        if result.get_done().unwrap_or(false) {
+            return Ok(received);
+        }
+        let chunk = js_sys::Uint8Array::new(&result.get_value());
+        let n = chunk.length() as usize;
+        buf.resize(n, 0);
+        chunk.copy_to(&mut buf);
+        received += n as u64;
+        let report = now_ms() - since_yield > 30.0;
+        if let Err(e) = on_chunk(&buf, received, report) {
+            let _ = reader.cancel();
+            return Err(PumpStop::Chunk(e));
+        }
+        if report {
+            yield_to_event_loop().await;
+            since_yield = now_ms();
+        }
+    }
+}
+
+/// Feeds a byte stream to the core's [`StreamLoader`] through [`pump_stream`].
 async fn read_stream(
     origin: &str,
     stream: web_sys::ReadableStream,
@@ -261,52 +312,35 @@ async fn read_stream(
     cancel: Cancel,
     read_error: impl Fn(JsValue) -> ApiError,
 ) -> Result<Arc<Dataset>, ApiError> {
-    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let stop = |e: ApiError| {
-        let _ = reader.cancel();
-        Err(e)
-    };
     let mut loader = StreamLoader::with_limit(input_limit());
-    let mut chunk_buf: Vec<u8> = Vec::new();
-    let mut received = 0u64;
-    let mut since_yield = now_ms();
-    loop {
-        if cancel.is_cancelled() {
-            return stop(ApiError::Cancelled {
-                origin: origin.to_string(),
-            });
-        }
-        let result = match JsFuture::from(reader.read()).await {
-            Ok(r) => r.unchecked_into::<web_sys::ReadableStreamReadResult>(),
-            Err(e) => return Err(read_error(e)),
-        };
-        if result.get_done().unwrap_or(false) {
-            break;
-        }
-        let chunk = js_sys::Uint8Array::new(&result.get_value());
-        let n = chunk.length() as usize;
-        chunk_buf.resize(n, 0);
-        chunk.copy_to(&mut chunk_buf);
-        received += n as u64;
-        if let Err(source) = loader.feed(&chunk_buf) {
-            return stop(ApiError::Load {
-                origin: origin.to_string(),
-                source,
-            });
-        }
-        // Chunks that are already buffered resolve as microtasks, which never let the page
-        // paint: hand the event loop a turn every ~30 ms of parsing.
-        if now_ms() - since_yield > 30.0 {
+    let pumped = pump_stream(stream, &cancel, |chunk, received, report| {
+        loader.feed(chunk)?;
+        if report {
             progress(LoadProgress {
                 received,
                 total,
                 segments: loader.progress().segments,
                 computing: false,
             });
-            yield_to_event_loop().await;
-            since_yield = now_ms();
         }
-    }
+        Ok(())
+    })
+    .await;
+    let received = match pumped {
+        Ok(r) => r,
+        Err(PumpStop::Cancelled) => {
+            return Err(ApiError::Cancelled {
+                origin: origin.to_string(),
+            })
+        }
+        Err(PumpStop::Read(e)) => return Err(read_error(e)),
+        Err(PumpStop::Chunk(source)) => {
+            return Err(ApiError::Load {
+                origin: origin.to_string(),
+                source,
+            })
+        }
+    };
     let segments = loader.progress().segments;
     let loaded = loader.finish().map_err(|source| ApiError::Load {
         origin: origin.to_string(),

@@ -17,8 +17,6 @@ use tierlens_core::leaks::reconcile::{
 };
 use tierlens_core::units::parse_duration_ms;
 use tierlens_core::Snapshot;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 /// One or more listings read and merged (objects in the order read).
 #[derive(Debug)]
@@ -405,8 +403,8 @@ fn loaded(origin: String, listings: Vec<Listing>) -> LoadedListing {
     }
 }
 
-/// Feeds a byte stream to a [`ListingLoader`] chunk by chunk, yielding every ~30 ms so the
-/// progress paints and Cancel is heard. `before`: bytes of earlier files, for the progress.
+/// Feeds a byte stream to a [`ListingLoader`] through [`api::pump_stream`]. `before`: bytes
+/// of earlier files, for the progress.
 async fn read_listing_stream(
     origin: &str,
     stream: web_sys::ReadableStream,
@@ -416,59 +414,39 @@ async fn read_listing_stream(
     progress: &impl Fn(ListingProgress),
     cancel: &Cancel,
 ) -> Result<Listing, ListingLoadError> {
-    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
-    let stop = |e: ListingLoadError| {
-        let _ = reader.cancel();
-        Err(e)
-    };
-    let read_error = |e: JsValue| {
-        ListingLoadError::Fetch(ApiError::File {
-            name: origin.to_string(),
-            message: api::js_message(&e),
-        })
-    };
     let mut loader = ListingLoader::with_limit(limit);
-    let mut buf: Vec<u8> = Vec::new();
-    let mut received = before;
-    let mut since_yield = api::now_ms();
-    loop {
-        if cancel.is_cancelled() {
-            return stop(ListingLoadError::Cancelled {
-                origin: origin.to_string(),
-            });
-        }
-        let result = match JsFuture::from(reader.read()).await {
-            Ok(r) => r.unchecked_into::<web_sys::ReadableStreamReadResult>(),
-            Err(e) => return Err(read_error(e)),
-        };
-        if result.get_done().unwrap_or(false) {
-            break;
-        }
-        let chunk = js_sys::Uint8Array::new(&result.get_value());
-        let n = chunk.length() as usize;
-        buf.resize(n, 0);
-        chunk.copy_to(&mut buf);
-        received += n as u64;
-        if let Err(source) = loader.feed(&buf) {
-            return stop(ListingLoadError::Listing {
-                origin: origin.to_string(),
-                source,
-            });
-        }
-        if api::now_ms() - since_yield > SLICE_MS {
+    let pumped = api::pump_stream(stream, cancel, |chunk, received, report| {
+        loader.feed(chunk)?;
+        if report {
             progress(ListingProgress {
-                received,
+                received: before + received,
                 total,
                 objects: loader.progress().objects,
             });
-            api::yield_to_event_loop().await;
-            since_yield = api::now_ms();
         }
-    }
-    loader.finish().map_err(|source| ListingLoadError::Listing {
+        Ok(())
+    })
+    .await;
+    let listing_error = |source| ListingLoadError::Listing {
         origin: origin.to_string(),
         source,
-    })
+    };
+    match pumped {
+        Ok(_) => {}
+        Err(api::PumpStop::Cancelled) => {
+            return Err(ListingLoadError::Cancelled {
+                origin: origin.to_string(),
+            })
+        }
+        Err(api::PumpStop::Read(e)) => {
+            return Err(ListingLoadError::Fetch(ApiError::File {
+                name: origin.to_string(),
+                message: api::js_message(&e),
+            }))
+        }
+        Err(api::PumpStop::Chunk(source)) => return Err(listing_error(source)),
+    }
+    loader.finish().map_err(listing_error)
 }
 
 /// The layout chosen in the URL (`layout=`; `auto` or anything unknown: detected).

@@ -17,13 +17,7 @@ fn main() -> std::io::Result<()> {
         eprintln!("usage: gen_synth PATH [TOPICS PARTITIONS_PER_TOPIC SEGMENTS_PER_PARTITION]");
         std::process::exit(2);
     };
-    let mut spec = SynthSpec::default();
-    let numbers: Vec<usize> = args[1..].iter().filter_map(|a| a.parse().ok()).collect();
-    if let [t, p, s] = numbers[..] {
-        spec.topics = t;
-        spec.partitions_per_topic = p;
-        spec.segments_per_partition = s;
-    }
+    let spec = SynthSpec::from_args(&args[1..]);
     let snap = snapshot(&spec);
     let json = to_json(&snap, false);
     std::fs::write(path, &json)?;

@@ -28,6 +28,21 @@ impl Default for SynthSpec {
     }
 }
 
+impl SynthSpec {
+    /// The default spec, or `TOPICS PARTITIONS_PER_TOPIC SEGMENTS_PER_PARTITION` when `args`
+    /// holds those three numbers (the examples' command lines).
+    pub fn from_args(args: &[String]) -> SynthSpec {
+        let mut spec = SynthSpec::default();
+        let numbers: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+        if let [t, p, s] = numbers[..] {
+            spec.topics = t;
+            spec.partitions_per_topic = p;
+            spec.segments_per_partition = s;
+        }
+        spec
+    }
+}
+
 struct XorShift(u64);
 
 impl XorShift {

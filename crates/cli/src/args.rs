@@ -104,6 +104,85 @@ enum CliCommand {
         #[arg(long, value_name = "N", default_value = "10")]
         show: usize,
     },
+    /// Collect a snapshot straight from a cluster: consume __remote_log_metadata from its
+    /// start, DescribeConfigs for retention.* and local.retention.*, ListOffsets earliest /
+    /// latest / earliest-local. Writes snapshot-v1 JSON (gzip for .gz).
+    Collect(Collect),
+}
+
+/// `collect`'s options (Kafka's own tools' names where they have one).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Collect {
+    /// Brokers to start from: HOST:PORT, comma-separated.
+    #[arg(
+        long,
+        visible_alias = "bootstrap-server",
+        value_name = "HOST:PORT",
+        required = true,
+        value_delimiter = ','
+    )]
+    pub bootstrap: Vec<String>,
+    /// Only topics whose names match this regex (anywhere in the name; anchor with ^...$).
+    #[arg(long, value_name = "REGEX", value_parser = parse_regex)]
+    pub topics: Option<regex::Regex>,
+    /// Where to write the snapshot (.gz: gzip); default: standard output. Written to a
+    /// temporary file and renamed, so a reader never sees half a snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Client properties as Kafka's tools take them: security.protocol, sasl.mechanism
+    /// (PLAIN, SCRAM-SHA-256/512), sasl.jaas.config, ssl.truststore.* / ssl.keystore.* (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub command_config: Option<PathBuf>,
+    /// Each connect, request and response must happen within this (units: 30s, 2m, 500ms).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_timeout)]
+    pub timeout: std::time::Duration,
+    /// The brokers' Kafka release, recorded as the snapshot's kafkaVersion (Kafka does not tell
+    /// it over the protocol); picks the version profile.
+    #[arg(long, value_name = "V")]
+    pub kafka_version: Option<String>,
+    /// The snapshot's cluster name (default: the cluster id).
+    #[arg(long, value_name = "NAME")]
+    pub cluster: Option<String>,
+    /// The client.id the brokers see (quotas, logs).
+    #[arg(long, value_name = "ID", default_value = "tierlens-collect")]
+    pub client_id: String,
+    /// Exit 0 even when metadata records were dropped in the replay (they are still listed).
+    #[arg(long)]
+    pub accept_dropped: bool,
+}
+
+// `Regex` has no `PartialEq`; two patterns are equal when their texts are.
+impl PartialEq for Collect {
+    fn eq(&self, o: &Self) -> bool {
+        self.bootstrap == o.bootstrap
+            && self.topics.as_ref().map(|r| r.as_str()) == o.topics.as_ref().map(|r| r.as_str())
+            && self.out == o.out
+            && self.command_config == o.command_config
+            && self.timeout == o.timeout
+            && self.kafka_version == o.kafka_version
+            && self.cluster == o.cluster
+            && self.client_id == o.client_id
+            && self.accept_dropped == o.accept_dropped
+    }
+}
+
+fn parse_regex(s: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(s).map_err(|e| format!("{s:?} is not a regex: {e}"))
+}
+
+fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    match tierlens_core::units::parse_duration_ms(s.trim()) {
+        Ok(ms) if ms > 0 => Ok(std::time::Duration::from_millis(ms as u64)),
+        Ok(_) => Err(format!("{s:?}: the timeout must be positive")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// What the command line asks for: a report over a file, or a collection from a cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Invocation {
+    Report(Args),
+    Collect(Collect),
 }
 
 /// When the plan (or the forecast) starts and the configs it proposes: `plan` and `forecast`.
@@ -263,7 +342,7 @@ fn parse_max_input_size(s: &str) -> Result<u64, String> {
 
 /// Parses the arguments (without the program name). `Err` is clap's: help, version, or a
 /// usage error, each printed and exited with by `clap::Error::exit` (0 or 2).
-pub fn parse<I, T>(args: I) -> Result<Args, clap::Error>
+pub fn parse<I, T>(args: I) -> Result<Invocation, clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -271,7 +350,8 @@ where
     let cli = Cli::try_parse_from(
         std::iter::once("tierlens".into()).chain(args.into_iter().map(Into::into)),
     )?;
-    Ok(match cli.command {
+    Ok(Invocation::Report(match cli.command {
+        CliCommand::Collect(c) => return Ok(Invocation::Collect(c)),
         CliCommand::Plan { common, proposal } => Args::new(Command::Plan, common, proposal),
         CliCommand::Size { common } => Args::new(
             Command::Size,
@@ -324,7 +404,7 @@ where
                 sets: Vec::new(),
             },
         ),
-    })
+    }))
 }
 
 impl Args {
@@ -348,7 +428,41 @@ mod tests {
     use clap::error::ErrorKind;
 
     fn p(s: &str) -> Result<Args, clap::Error> {
-        parse(s.split_whitespace())
+        parse(s.split_whitespace()).map(|i| match i {
+            Invocation::Report(a) => a,
+            Invocation::Collect(c) => panic!("{c:?}"),
+        })
+    }
+
+    fn collect(s: &str) -> Result<Collect, clap::Error> {
+        parse(s.split_whitespace()).map(|i| match i {
+            Invocation::Collect(c) => c,
+            Invocation::Report(a) => panic!("{a:?}"),
+        })
+    }
+
+    #[test]
+    fn collect_options() {
+        let c = collect("collect --bootstrap-server a:9092,b:9093 --topics ^orders --out s.json.gz --command-config client.properties --timeout 5s --kafka-version 3.9.0 --cluster prod --accept-dropped").unwrap();
+        assert_eq!(c.bootstrap, ["a:9092", "b:9093"]);
+        assert!(c.topics.as_ref().unwrap().is_match("orders-eu"));
+        assert!(!c.topics.as_ref().unwrap().is_match("payments"));
+        assert_eq!(c.out, Some(PathBuf::from("s.json.gz")));
+        assert_eq!(c.command_config, Some(PathBuf::from("client.properties")));
+        assert_eq!(c.timeout, std::time::Duration::from_secs(5));
+        assert_eq!(c.kafka_version.as_deref(), Some("3.9.0"));
+        assert_eq!(c.cluster.as_deref(), Some("prod"));
+        assert!(c.accept_dropped);
+        let d = collect("collect --bootstrap localhost:9092").unwrap();
+        assert_eq!(d.timeout, std::time::Duration::from_secs(30));
+        assert_eq!(d.client_id, "tierlens-collect");
+        assert!(d.topics.is_none() && d.out.is_none());
+        let e = parse("collect".split_whitespace()).unwrap_err();
+        assert!(e.to_string().contains("--bootstrap"), "{e}");
+        let e = parse("collect --bootstrap a:1 --topics (".split_whitespace()).unwrap_err();
+        assert!(e.to_string().contains("not a regex"), "{e}");
+        let e = parse("collect --bootstrap a:1 --timeout 0s".split_whitespace()).unwrap_err();
+        assert!(e.to_string().contains("positive"), "{e}");
     }
 
     fn usage_error(s: &str) -> String {

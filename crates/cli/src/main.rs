@@ -1,6 +1,7 @@
 //! `tierlens`: remote log sizes and retention plans from the command line, for scripts and CI.
 //! The same core as the dashboard, so the numbers are the same.
 mod args;
+mod collect;
 mod reconcile;
 
 use args::{Args, Command};
@@ -18,9 +19,9 @@ use tierlens_core::{ConfigKey, LoadError, Loaded, Problem, SnapshotSource, Strea
 
 /// Exit status: the report was written but the loader dropped records of the input (a bad
 /// segment, line or update), so totals may be short. `--accept-dropped` turns it into 0.
-const EXIT_DROPPED: u8 = 3;
+pub(crate) const EXIT_DROPPED: u8 = 3;
 /// Exit status of every refusal ([`CliError`]) and of clap's usage errors.
-const EXIT_REFUSED: u8 = 2;
+pub(crate) const EXIT_REFUSED: u8 = 2;
 
 /// Everything that ends the program with exit code 2, each with its message.
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +50,8 @@ enum CliError {
 
 fn main() -> ExitCode {
     let args = match args::parse(std::env::args_os().skip(1)) {
-        Ok(a) => a,
+        Ok(args::Invocation::Report(a)) => a,
+        Ok(args::Invocation::Collect(c)) => return collect::run(&c),
         // `tierlens` alone prints the help, as `--help` does, and is no error.
         Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             print!("{}", e.render());

@@ -229,3 +229,80 @@ pub fn bucket_listing(
     }
     Ok(c)
 }
+
+/// The `__remote_log_metadata` records a broker would have written for `snapshot`'s segments,
+/// in order: each segment's `RemoteLogSegmentMetadata` (COPY_SEGMENT_STARTED), then an update
+/// to COPY_SEGMENT_FINISHED and, for a segment being deleted, to DELETE_SEGMENT_STARTED.
+/// Replayed, they give the snapshot's segments back (for seeding a test broker and the
+/// collector's tests). Ids that are not Kafka uuids, and sizes above `i32::MAX` (the record's
+/// `segmentSizeInBytes` is an int32), are skipped.
+pub fn metadata_records(snapshot: &Snapshot) -> Vec<crate::ingest::metadata_serde::MetadataRecord> {
+    use crate::ingest::metadata_serde::{MetadataRecord, SegmentFields, TopicIdPartition};
+    use crate::leaks::layout::uuid_from_base64;
+    use crate::model::SegmentId;
+    let mut out = Vec::new();
+    for topic in &snapshot.topics {
+        let topic_id = topic
+            .topic_id
+            .as_deref()
+            .and_then(uuid_from_base64)
+            .unwrap_or([7; 16]);
+        for p in &topic.partitions {
+            let partition = TopicIdPartition {
+                topic: topic.name.clone(),
+                topic_id,
+                partition: p.partition,
+            };
+            for s in p.segments.iter() {
+                let (SegmentId::Uuid(id), Ok(size)) = (s.id, i32::try_from(s.size_bytes)) else {
+                    continue;
+                };
+                let broker_id = s.broker_id.unwrap_or(0);
+                let event = s.event_timestamp_ms.unwrap_or(s.max_timestamp_ms);
+                out.push(MetadataRecord::Segment {
+                    partition: partition.clone(),
+                    id,
+                    fields: SegmentFields {
+                        start_offset: s.start_offset,
+                        end_offset: s.end_offset,
+                        broker_id,
+                        max_timestamp_ms: s.max_timestamp_ms,
+                        event_timestamp_ms: event,
+                        segment_leader_epochs: s.segment_leader_epochs.to_vec(),
+                        segment_size_in_bytes: size,
+                        custom_metadata: None,
+                        state: SegmentState::CopySegmentStarted,
+                        txn_index_empty: None,
+                        broker_leader_epoch: None,
+                    },
+                });
+                let later: &[SegmentState] = match s.state {
+                    SegmentState::CopySegmentStarted => &[],
+                    SegmentState::CopySegmentFinished => &[SegmentState::CopySegmentFinished],
+                    SegmentState::DeleteSegmentStarted => &[
+                        SegmentState::CopySegmentFinished,
+                        SegmentState::DeleteSegmentStarted,
+                    ],
+                    SegmentState::DeleteSegmentFinished => &[
+                        SegmentState::CopySegmentFinished,
+                        SegmentState::DeleteSegmentStarted,
+                        SegmentState::DeleteSegmentFinished,
+                    ],
+                };
+                for &state in later {
+                    out.push(MetadataRecord::Update {
+                        partition: partition.clone(),
+                        id,
+                        broker_id,
+                        event_timestamp_ms: event,
+                        custom_metadata: None,
+                        state,
+                        broker_leader_epoch: None,
+                        end_offset: None,
+                    });
+                }
+            }
+        }
+    }
+    out
+}

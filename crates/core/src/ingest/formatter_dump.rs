@@ -125,23 +125,55 @@ impl DumpStream {
         // A raw dump: `[PARTITION OFFSET ]BASE64` of each record value, replayed as the line
         // the formatter prints for it.
         if let Some((p, o, value)) = raw_value(line) {
-            match super::metadata_serde::decode(&value) {
-                Ok(d) => {
-                    if let Some(text) = d.record.formatter_line(p, o) {
-                        self.text_line(line_no, &text);
-                    }
-                }
-                Err(e) => self.replay.report(
-                    line_no,
-                    ProblemKind::BinaryRecord {
-                        message: e.to_string(),
-                    },
-                ),
-            }
+            self.binary(line_no, p, o, &value, None);
             return Ok(());
         }
         self.text_line(line_no, line);
         Ok(())
+    }
+
+    /// One binary record value of `__remote_log_metadata` partition `p` at offset `o`, as a
+    /// collector reads it from the cluster: replayed like a raw dump's line (counted as one),
+    /// unless `keep` refuses the record's topic. Returns whether it was kept.
+    pub fn value(&mut self, p: i32, o: i64, value: &[u8], keep: &dyn Fn(&str) -> bool) -> bool {
+        self.lines += 1;
+        self.offset += value.len() as u64;
+        let line_no = self.lines;
+        self.binary(line_no, p, o, value, Some(keep))
+    }
+
+    /// Decodes a record value and replays the formatter line it prints; a value that does not
+    /// decode is a problem naming where it was read.
+    fn binary(
+        &mut self,
+        line_no: usize,
+        p: i32,
+        o: i64,
+        value: &[u8],
+        keep: Option<&dyn Fn(&str) -> bool>,
+    ) -> bool {
+        match super::metadata_serde::decode(value) {
+            Ok(d) => {
+                if let (Some(keep), Some(topic)) = (keep, d.record.topic()) {
+                    if !keep(topic) {
+                        return false;
+                    }
+                }
+                if let Some(text) = d.record.formatter_line(p, o) {
+                    self.text_line(line_no, &text);
+                }
+                true
+            }
+            Err(e) => {
+                self.replay.report(
+                    line_no,
+                    ProblemKind::BinaryRecord {
+                        message: format!("partition {p}, offset {o}: {e}"),
+                    },
+                );
+                false
+            }
+        }
     }
 
     fn text_line(&mut self, line_no: usize, line: &str) {

@@ -619,6 +619,16 @@ impl MetadataRecord {
         }
     }
 
+    /// The user topic the record is about (`None` for the snapshot file's entries).
+    pub fn topic(&self) -> Option<&str> {
+        match self {
+            MetadataRecord::Segment { partition, .. }
+            | MetadataRecord::Update { partition, .. }
+            | MetadataRecord::PartitionDelete { partition, .. } => Some(&partition.topic),
+            MetadataRecord::Snapshot { .. } => None,
+        }
+    }
+
     /// The value Kafka's serde writes for this record at `version` (0 or 1; fields of later
     /// versions are left out of earlier ones).
     pub fn encode(&self, version: u16) -> Vec<u8> {

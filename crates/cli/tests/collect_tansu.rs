@@ -1,0 +1,391 @@
+//! `tierlens collect` end to end against a real Kafka-protocol broker on loopback: tansu
+//! (crates.io, in-memory storage), started and stopped by PID by each test. The test seeds it
+//! with real-format `__remote_log_metadata` records (Kafka's serde encoding, through Produce)
+//! and user topics with retention configs, runs the CLI, and compares the snapshot with the one
+//! the formatter-dump path gives for the same records.
+//!
+//! These tests need the broker binary: `TANSU=/path/to/tansu`. `scripts/test.sh` installs it
+//! (cached) and runs them with `--ignored`; plain `cargo test` leaves them out.
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::messages::create_topics_request::{CreatableTopic, CreatableTopicConfig};
+use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
+use kafka_protocol::messages::{CreateTopicsRequest, ProduceRequest, TopicName};
+use kafka_protocol::protocol::StrBytes;
+use kafka_protocol::records::{
+    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
+};
+use std::collections::BTreeMap;
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tierlens_collect::kafka::Connection;
+use tierlens_collect::security::ClientSecurity;
+use tierlens_core::demo::demo_snapshot;
+use tierlens_core::ingest::metadata_serde::MetadataRecord;
+use tierlens_core::ingest::{formatter_dump, load};
+use tierlens_core::model::TopicConfig;
+use tierlens_core::synth::metadata_records;
+use tierlens_core::{Snapshot, SnapshotSource};
+
+const METADATA_PARTITIONS: i32 = 5;
+
+/// A tansu broker on a free loopback port, killed (by PID) when dropped.
+struct Broker {
+    child: Child,
+    port: u16,
+}
+
+impl Broker {
+    fn start() -> Broker {
+        let bin = std::env::var("TANSU").expect(
+            "TANSU must name the tansu binary (scripts/test.sh installs it and sets it)",
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("tcp://127.0.0.1:{port}");
+        let log = scratch(&format!("tansu-{port}.log"));
+        let child = Command::new(&bin)
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+                "--storage-engine",
+                "memory://tansu/",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
+        let broker = Broker { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tansu did not listen on {port} within 30 s (log: {})",
+                log.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        broker
+    }
+
+    fn bootstrap(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    fn connect(&self) -> Connection {
+        Connection::open(
+            "127.0.0.1",
+            self.port,
+            &ClientSecurity::plaintext(),
+            Duration::from_secs(10),
+            "tierlens-test-seeder",
+        )
+        .unwrap()
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("collect-tansu");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn create_topic(conn: &mut Connection, name: &str, partitions: i32, configs: &[(&str, String)]) {
+    let v = conn.version::<CreateTopicsRequest>(7).unwrap();
+    let req = CreateTopicsRequest::default()
+        .with_timeout_ms(10_000)
+        .with_topics(vec![CreatableTopic::default()
+            .with_name(TopicName(StrBytes::from_string(name.to_string())))
+            .with_num_partitions(partitions)
+            .with_replication_factor(1)
+            .with_configs(
+                configs
+                    .iter()
+                    .map(|(k, v)| {
+                        CreatableTopicConfig::default()
+                            .with_name(StrBytes::from_string(k.to_string()))
+                            .with_value(Some(StrBytes::from_string(v.clone())))
+                    })
+                    .collect(),
+            )]);
+    let resp = conn.call(&req, v).unwrap();
+    assert_eq!(resp.topics[0].error_code, 0, "create {name}: {resp:?}");
+}
+
+/// Produces `values` to one partition as one batch; returns the base offset the broker gave.
+fn produce(conn: &mut Connection, topic: &str, partition: i32, values: &[Vec<u8>]) -> i64 {
+    let records: Vec<Record> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Record {
+            transactional: false,
+            control: false,
+            delete_horizon: false,
+            partition_leader_epoch: -1,
+            producer_id: -1,
+            producer_epoch: -1,
+            timestamp_type: TimestampType::Creation,
+            offset: i as i64,
+            sequence: -1,
+            timestamp: 1_700_000_000_000,
+            key: None,
+            value: Some(Bytes::from(v.clone())),
+            headers: Default::default(),
+        })
+        .collect();
+    let mut batch = BytesMut::new();
+    RecordBatchEncoder::encode(
+        &mut batch,
+        &records,
+        &RecordEncodeOptions {
+            version: 2,
+            compression: Compression::None,
+        },
+    )
+    .unwrap();
+    let v = conn.version::<ProduceRequest>(9).unwrap();
+    let req = ProduceRequest::default()
+        .with_acks(-1)
+        .with_timeout_ms(10_000)
+        .with_topic_data(vec![TopicProduceData::default()
+            .with_name(TopicName(StrBytes::from_string(topic.to_string())))
+            .with_partition_data(vec![PartitionProduceData::default()
+                .with_index(partition)
+                .with_records(Some(batch.freeze()))])]);
+    let resp = conn.call(&req, v).unwrap();
+    let p = &resp.responses[0].partition_responses[0];
+    assert_eq!(p.error_code, 0, "produce to {topic}-{partition}: {resp:?}");
+    p.base_offset
+}
+
+/// The seeded cluster: the demo's segments as metadata records (spread over the metadata
+/// partitions by user partition, as Kafka's partitioner keeps a partition's records together),
+/// its topics with some retention configs, and 3 records in each topic's partition 0.
+/// Returns the formatter text of the metadata records as the console consumer would print it.
+fn seed(broker: &Broker) -> String {
+    let demo = demo_snapshot();
+    let mut conn = broker.connect();
+    create_topic(
+        &mut conn,
+        "__remote_log_metadata",
+        METADATA_PARTITIONS,
+        &[("retention.ms", "-1".into())],
+    );
+    for t in &demo.topics {
+        let partitions = t.partitions.iter().map(|p| p.partition).max().unwrap_or(0) + 1;
+        create_topic(
+            &mut conn,
+            &t.name,
+            partitions,
+            &[
+                ("remote.storage.enable", "true".into()),
+                ("retention.ms", t.config.retention_ms.to_string()),
+                ("retention.bytes", t.config.retention_bytes.to_string()),
+                ("local.retention.ms", t.config.local_retention_ms.to_string()),
+                ("segment.bytes", t.config.segment_bytes.to_string()),
+            ],
+        );
+        produce(&mut conn, &t.name, 0, &[b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+    }
+    // Each metadata partition's records, in order, produced in batches of up to 50.
+    let mut by_partition: BTreeMap<i32, Vec<MetadataRecord>> = BTreeMap::new();
+    for r in metadata_records(&demo) {
+        let (MetadataRecord::Segment { partition, .. } | MetadataRecord::Update { partition, .. }) =
+            &r
+        else {
+            unreachable!("segments and updates only")
+        };
+        let p = (partition.topic.len() as i32 * 7 + partition.partition) % METADATA_PARTITIONS;
+        by_partition.entry(p).or_default().push(r);
+    }
+    let mut text = String::new();
+    for (p, records) in &by_partition {
+        for chunk in records.chunks(50) {
+            // Kafka 4.0+ writes version 1; earlier ones version 0: both, alternately.
+            let values: Vec<Vec<u8>> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, r)| r.encode((i % 2) as u16))
+                .collect();
+            let base = produce(&mut conn, "__remote_log_metadata", *p, &values);
+            for (i, r) in chunk.iter().enumerate() {
+                text.push_str(&r.formatter_line(*p, base + i as i64).unwrap());
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+struct Run {
+    status: i32,
+    stderr: String,
+    elapsed: Duration,
+}
+
+fn tierlens(args: &[&str]) -> Run {
+    let t = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_tierlens"))
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed: t.elapsed(),
+    }
+}
+
+/// What the formatter-dump path can know: no configs, offsets, cluster or capture time.
+fn metadata_only(s: &Snapshot) -> Snapshot {
+    let mut s = s.clone();
+    s.cluster = None;
+    s.kafka_version = None;
+    s.captured_at_ms = 0;
+    s.source = SnapshotSource::FormatterDump;
+    for t in &mut s.topics {
+        t.config = TopicConfig::default();
+        for p in &mut t.partitions {
+            p.log_start_offset = None;
+            p.log_end_offset = None;
+            p.local_log_start_offset = None;
+        }
+    }
+    s
+}
+
+#[test]
+#[ignore = "needs a tansu broker (TANSU=path): scripts/test.sh runs it"]
+fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
+    let broker = Broker::start();
+    let text = seed(&broker);
+    let out = scratch("collected.json.gz");
+    let run = tierlens(&[
+        "collect",
+        "--bootstrap-server",
+        &broker.bootstrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--timeout",
+        "10s",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let collected = load(&std::fs::read(&out).unwrap()).unwrap();
+    assert!(collected.problems.is_empty(), "{:?}", collected.problems);
+    let dump = formatter_dump::parse(&text).unwrap();
+    assert!(dump.problems.is_empty(), "{:?}", dump.problems);
+    let s = &collected.snapshot;
+    assert_eq!(metadata_only(s), metadata_only(&dump.snapshot));
+    let segments: usize = s
+        .topics
+        .iter()
+        .flat_map(|t| &t.partitions)
+        .map(|p| p.segments.len())
+        .sum();
+    assert!(segments > 100, "{segments} segments");
+    assert!(
+        run.stderr.contains(&format!("{segments} segment(s)")),
+        "{}",
+        run.stderr
+    );
+
+    // What only the cluster knows: configs (one key left for Kafka's default, and said so),
+    // offsets, the cluster id, the capture time.
+    let demo = demo_snapshot();
+    for t in &s.topics {
+        let d = demo.topics.iter().find(|d| d.name == t.name).unwrap();
+        assert_eq!(t.config.retention_ms, d.config.retention_ms, "{}", t.name);
+        assert_eq!(t.config.retention_bytes, d.config.retention_bytes);
+        assert_eq!(t.config.local_retention_ms, d.config.local_retention_ms);
+        assert_eq!(t.config.segment_bytes, d.config.segment_bytes);
+        assert_eq!(t.config.local_retention_bytes, -2);
+        assert!(
+            run.stderr.contains(&format!(
+                "{}: local.retention.bytes was not returned by DescribeConfigs; Kafka's default -2 is used",
+                t.name
+            )),
+            "{}",
+            run.stderr
+        );
+        let p0 = t.partitions.iter().find(|p| p.partition == 0);
+        if let Some(p0) = p0 {
+            assert_eq!(p0.log_start_offset, Some(0), "{}", t.name);
+            assert_eq!(p0.log_end_offset, Some(3), "{}", t.name);
+            // earliest-local: tansu has no tiered storage; either an offset or "unknown", said.
+            assert!(
+                p0.local_log_start_offset.is_some()
+                    || run.stderr.contains("earliest-local offsets of"),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    assert!(s.cluster.is_some());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!((now - s.captured_at_ms).abs() < 600_000, "{}", s.captured_at_ms);
+    assert!(run.stderr.contains("kafkaVersion is not set"), "{}", run.stderr);
+
+    // --topics: one topic only; --kafka-version and --cluster recorded; standard output.
+    let only = &demo.topics[1].name;
+    let out = Command::new(env!("CARGO_BIN_EXE_tierlens"))
+        .args([
+            "collect",
+            "--bootstrap",
+            &broker.bootstrap(),
+            "--topics",
+            &format!("^{only}$"),
+            "--kafka-version",
+            "3.9.0",
+            "--cluster",
+            "test-cluster",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let one = load(&out.stdout).unwrap().snapshot;
+    let names: Vec<&str> = one.topics.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, [only.as_str()]);
+    assert_eq!(one.kafka_version.as_deref(), Some("3.9.0"));
+    assert_eq!(one.cluster.as_deref(), Some("test-cluster"));
+    assert_eq!(
+        metadata_only(&one).topics[0],
+        metadata_only(s).topics.iter().find(|t| t.name == *only).unwrap().clone()
+    );
+}
+
+#[test]
+#[ignore = "needs a tansu broker (TANSU=path): scripts/test.sh runs it"]
+fn a_broker_without_the_metadata_topic_and_a_stopped_broker_are_clear_errors() {
+    let broker = Broker::start();
+    let run = tierlens(&["collect", "--bootstrap", &broker.bootstrap(), "--timeout", "10s"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no __remote_log_metadata topic"),
+        "{}",
+        run.stderr
+    );
+    let bootstrap = broker.bootstrap();
+    drop(broker);
+    let run = tierlens(&["collect", "--bootstrap", &bootstrap, "--timeout", "5s"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot connect"), "{}", run.stderr);
+    assert!(run.elapsed < Duration::from_secs(10), "{:?}", run.elapsed);
+}

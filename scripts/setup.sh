@@ -3,8 +3,11 @@
 # npm, Debian). Idempotent: each step checks first, so a second run takes seconds.
 #   scripts/setup.sh            build tools (wasm target, trunk, wasm-bindgen, npm assets)
 #   scripts/setup.sh --browser  also Debian's chromium + chromium-driver for the browser tests
+#   scripts/setup.sh --broker   also the tansu broker (crates.io) for `tierlens collect`'s
+#                               end-to-end tests, at $TANSU (scripts/env.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/env.sh
 
 TRUNK_VERSION=0.21.14   # 0.22 needs a newer rustc than this machine's
 # wasm-bindgen's CLI must equal the library version in Cargo.lock exactly.
@@ -36,10 +39,30 @@ if [ ! -f node_modules/echarts/dist/echarts.min.js ] || [ ! -x node_modules/.bin
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ "${1:-}" = "--browser" ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+BROWSER=""; BROKER=""
+for a in "$@"; do
+  case "$a" in
+    --browser) BROWSER=1 ;;
+    --broker) BROKER=1 ;;
+    *) echo "setup: unknown option $a" >&2; exit 2 ;;
+  esac
+done
+
+if [ -n "$BROWSER" ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   say "installing Debian chromium + chromium-driver"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get install -y -q chromium chromium-driver >/dev/null \
     || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium chromium-driver >/dev/null; }
+fi
+
+# tansu: a Kafka-protocol broker with in-memory storage, built from crates.io once and kept
+# outside the clone (a clean clone in CI reuses it). Its build directory is kept until the
+# install succeeds, so an interrupted build resumes.
+if [ -n "$BROKER" ] && ! "$TANSU" --version >/dev/null 2>&1; then
+  root="$(dirname "$(dirname "$TANSU")")"
+  say "building tansu $TANSU_VERSION, the test broker (about 15 minutes, once)"
+  cargo install tansu --version "$TANSU_VERSION" --locked --no-default-features \
+    --features dynostore --root "$root" --target-dir "$root.build"
+  rm -rf "$root.build"
 fi

@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-scripts/setup.sh --browser
+scripts/setup.sh --browser --broker
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-NATIVE=(-p tierlens-core -p tierlens-cli -p tierlens-charts -p tierlens-embed)
+NATIVE=(-p tierlens-core -p tierlens-cli -p tierlens-charts -p tierlens-embed -p tierlens-collect)
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -18,6 +18,9 @@ cargo clippy -p tierlens-app --target wasm32-unknown-unknown -- -D warnings
 
 step "native tests"
 cargo test "${NATIVE[@]}"
+
+step "tierlens collect against a real broker (tansu, in memory, started and stopped by the tests)"
+cargo test -p tierlens-cli --test collect_tansu -- --ignored
 
 step "release bundle (trunk build --release)"
 cargo build --release --bin tierlens

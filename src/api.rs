@@ -178,6 +178,9 @@ pub(crate) async fn open_url(
             Credentials::Omit => web_sys::RequestCredentials::Omit,
             Credentials::Include => web_sys::RequestCredentials::Include,
         })
+        // Revalidate with the server every time: a collector may have rewritten the file (a
+        // 304 costs nothing when it has not).
+        .cache(web_sys::RequestCache::NoCache)
         .send()
         .await
         .map_err(|e| match e {

@@ -23,7 +23,7 @@ use leptos_router::components::Router;
 
 use components::{LoadPanel, StatusBanner};
 use derived::Derived;
-use state::{apply_theme, embed_mode, query, AppState, Settings, Source, DEMO_SNAPSHOT};
+use state::{apply_theme, embed_mode, query, AppState, LoadStatus, Settings, Source, DEMO_SNAPSHOT};
 
 /// The whole app. There is no path routing: the bundle may be served under any path (admin
 /// portals, iframes), so the view is chosen by the URL query alone.
@@ -67,6 +67,35 @@ fn Shell() -> impl IntoView {
             .unwrap_or_else(|| DEMO_SNAPSHOT.to_string());
         state.load(Source::Url(url));
     });
+    // `?refresh=5m`: the snapshot URL is fetched again at that interval (a scheduled
+    // `tierlens collect` rewriting it), while the page still shows that URL's snapshot and no
+    // load is in flight. The what-ifs live in the URL, so a refresh keeps them; a failed refresh
+    // keeps the snapshot shown and says why.
+    let (refresh, _) = query::<String>("refresh");
+    let refresh_ms = Memo::new(move |_| refresh.get().map(|r| parse_refresh(&r)));
+    provide_context(RefreshEvery(refresh_ms));
+    Effect::new(move |_| {
+        let Some(Ok(ms)) = refresh_ms.get() else {
+            return;
+        };
+        let tick = move || {
+            let url = snapshot_url
+                .get_untracked()
+                .unwrap_or_else(|| DEMO_SNAPSHOT.to_string());
+            let showing = state
+                .dataset
+                .with_untracked(|d| d.as_ref().is_some_and(|d| d.origin == url));
+            let busy = matches!(state.status.get_untracked(), LoadStatus::Loading(_));
+            if showing && !busy {
+                state.load(Source::Url(url));
+            }
+        };
+        if let Ok(handle) =
+            set_interval_with_handle(tick, std::time::Duration::from_millis(ms as u64))
+        {
+            on_cleanup(move || handle.clear());
+        }
+    });
     // Each newly loaded snapshot's totals on screen: the benchmark's load time.
     let derived = expect_context::<Derived>();
     Effect::new(move |_| {
@@ -96,6 +125,7 @@ fn Shell() -> impl IntoView {
                                 <strong>{cluster}</strong>
                                 " · "
                                 {ds.origin.clone()}
+                                <RefreshBadge />
                             </span>
                         }
                     })
@@ -115,5 +145,52 @@ fn Shell() -> impl IntoView {
             }}
             {(!embedded).then(|| view! { <LoadPanel /> })}
         </main>
+    }
+}
+
+/// The snapshot refresh interval of `?refresh=` (or why the value was not taken).
+#[derive(Clone, Copy)]
+struct RefreshEvery(Memo<Option<Result<i64, String>>>);
+
+/// Shortest refresh interval: a dashboard polling faster than this only loads the server.
+const MIN_REFRESH_MS: i64 = 5_000;
+
+/// `refresh=` as an interval in milliseconds: a duration (`30s`, `5m`, `1h`), at least 5 s.
+fn parse_refresh(value: &str) -> Result<i64, String> {
+    match tierlens_core::units::parse_duration_ms(value.trim()) {
+        Ok(ms) if ms >= MIN_REFRESH_MS => Ok(ms),
+        Ok(_) => Err(format!("refresh={value}: at least 5s")),
+        Err(e) => Err(format!("refresh: {e}")),
+    }
+}
+
+/// "↻ 5m · captured 2026-12-03 14:02:31 UTC" beside the dataset while refreshing (the time of the snapshot's
+/// capture), or why `refresh=` was not taken.
+#[component]
+fn RefreshBadge() -> impl IntoView {
+    let RefreshEvery(every) = expect_context::<RefreshEvery>();
+    let state = expect_context::<AppState>();
+    move || match every.get() {
+        None => None,
+        Some(Ok(ms)) => {
+            let captured = state.dataset.with(|d| {
+                d.as_ref()
+                    .map(|d| tierlens_core::units::format_timestamp_utc(d.snapshot.captured_at_ms))
+            });
+            Some(view! {
+                <span class="refresh" data-testid="refresh" data-every-ms=ms.to_string()>
+                    {format!(
+                        " · ↻ {} · captured {}",
+                        tierlens_core::units::format_duration_ms(ms),
+                        captured.unwrap_or_default(),
+                    )}
+                </span>
+            }
+            .into_any())
+        }
+        Some(Err(why)) => Some(view! {
+            <span class="refresh refresh-bad" data-testid="refresh">{format!(" · {why}")}</span>
+        }
+        .into_any()),
     }
 }

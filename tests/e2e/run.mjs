@@ -232,6 +232,50 @@ await test('what-if: retention.ms = 1d deletes what the engine says, and the URL
   await page.waitForFunction((n) => document.querySelector('[data-testid="deleted-segment-count"]')?.dataset.count === String(n), current.deleted);
 });
 
+await test('refresh=5s: a snapshot URL a collector rewrites is fetched again; the what-if stays; a failed refresh keeps what is shown', async (page) => {
+  // `tierlens collect --out` renames a complete file into place; the test does the same.
+  const live = `${SCALE}/live`;
+  fs.mkdirSync(live, { recursive: true });
+  const demo = JSON.parse(fs.readFileSync(DEMO, 'utf8'));
+  const write = (cluster) => {
+    fs.writeFileSync(`${live}/snap.json.tmp`, JSON.stringify({ ...demo, cluster }));
+    fs.renameSync(`${live}/snap.json.tmp`, `${live}/snap.json`);
+  };
+  const expected = planTotals(cli('plan', DEMO, '--set', `${TOPIC}:retention.ms=${DAY}`, '--json'), TOPIC);
+  const cluster = () => page.textContent('.topbar .dataset strong');
+  write('collector-run-1');
+  await page.goto(`${base}?snapshot=scale/live/snap.json&refresh=5s&topic=${TOPIC}&retention.ms=${DAY}`);
+  await page.waitForSelector('[data-testid="deleted-segment-count"]');
+  assertEq(await cluster(), 'collector-run-1', 'first load');
+  assertEq(await attr(page, 'refresh', 'data-every-ms'), '5000', 'the interval shown');
+  assertEq(await countOf(page, 'deleted-segment-count'), expected.deleted, 'what-if deletions');
+
+  write('collector-run-2');
+  await page.waitForFunction(() => document.querySelector('.topbar .dataset strong')?.textContent === 'collector-run-2', null, { timeout: 15000 });
+  assertEq(await countOf(page, 'deleted-segment-count'), expected.deleted, 'the what-if survives the refresh');
+  assert(page.url().includes(`retention.ms=${DAY}`), `what-if in the URL: ${page.url()}`);
+  await page.screenshot({ path: `${SHOTS}/refresh.png` });
+
+  // The collector's file gone for a while: the error shows, the snapshot stays, and the next
+  // refresh after it is back recovers.
+  page.allowedErrors.push(/Failed to load resource: the server responded with a status of 404/);
+  fs.rmSync(`${live}/snap.json`);
+  await page.waitForSelector('[data-testid="load-error"]', { timeout: 15000 });
+  assert((await page.textContent('[data-testid="load-error"]')).includes('HTTP 404'), 'a 404 is named');
+  assertEq(await cluster(), 'collector-run-2', 'the snapshot stays after a failed refresh');
+  assertEq(await countOf(page, 'deleted-segment-count'), expected.deleted, 'the what-if stays after a failed refresh');
+  write('collector-run-3');
+  await page.waitForFunction(() => document.querySelector('.topbar .dataset strong')?.textContent === 'collector-run-3', null, { timeout: 15000 });
+  assertEq(await page.$('[data-testid="load-error"]'), null, 'the error is gone once a refresh succeeds');
+
+  // A value that is no interval is said, not silently ignored.
+  const bad = await newPage(browser);
+  await bad.goto(`${base}?refresh=1s`);
+  await bad.waitForSelector('[data-testid="refresh"]');
+  assert((await bad.textContent('[data-testid="refresh"]')).includes('at least 5s'), 'too short');
+  await bad.context().close();
+});
+
 await test('time travel and version profiles change the plan as the engine does', async (page) => {
   const now = demoJson.capturedAtMs + 7 * DAY;
   const expected = planTotals(cli('plan', DEMO, '--now', String(now), '--kafka-version', '3.9.0', '--json'));

@@ -64,41 +64,46 @@ pub enum SecurityError {
 
     /// Java `.properties` syntax (a malformed `\uXXXX` escape).
     #[error("{at}: {problem}")]
-    Syntax { at: Origin, problem: &'static str },
+    Syntax {
+        at: Box<Origin>,
+        problem: &'static str,
+    },
 
     /// `value` is `None` for sensitive keys.
     #[error("{at}: unsupported value{}; expected {expected}", shown(value))]
     InvalidValue {
-        at: Origin,
+        at: Box<Origin>,
         value: Option<String>,
         expected: &'static str,
     },
 
     #[error("{at}: {mechanism}{detail} is not supported by tierlens collect; use PLAIN or SCRAM-SHA-256/512")]
     UnsupportedMechanism {
-        at: Origin,
+        at: Box<Origin>,
         mechanism: String,
         /// What the mechanism is, e.g. ` (Kerberos)`.
         detail: &'static str,
     },
 
     #[error("{at}: required {reason}")]
-    MissingKey { at: Origin, reason: String },
+    MissingKey { at: Box<Origin>, reason: String },
 
     /// `sasl.jaas.config` does not parse or names a login module tierlens cannot use.
     #[error("{at}: {problem}")]
-    Jaas { at: Origin, problem: String },
+    Jaas { at: Box<Origin>, problem: String },
 
     #[error("{at}: the login module has no {option}=\"...\" option, which SASL {mechanism} needs")]
     JaasMissingOption {
-        at: Origin,
+        at: Box<Origin>,
         option: &'static str,
         mechanism: &'static str,
     },
 
-    #[error("{at}: {format} {store}s are not supported by tierlens collect; convert to PEM: {hint}")]
+    #[error(
+        "{at}: {format} {store}s are not supported by tierlens collect; convert to PEM: {hint}"
+    )]
     StoreFormat {
-        at: Origin,
+        at: Box<Origin>,
         store: StoreKind,
         format: &'static str,
         hint: String,
@@ -109,22 +114,25 @@ pub enum SecurityError {
          `openssl pkcs8 -in client-key.pem -out client-key-decrypted.pem` (asks for the \
          passphrase), use that file and remove ssl.key.password"
     )]
-    EncryptedKey { at: Origin },
+    EncryptedKey { at: Box<Origin> },
 
     /// `path` is `None` when the key is sensitive (for example `ssl.keystore.location`).
     #[error("{at}: cannot read{}: {source}", path.as_ref().map(|p| format!(" {}", p.display())).unwrap_or_default())]
     StoreFile {
-        at: Origin,
+        at: Box<Origin>,
         path: Option<PathBuf>,
         #[source]
         source: io::Error,
     },
 
     #[error("{at}: {problem}")]
-    Pem { at: Origin, problem: String },
+    Pem { at: Box<Origin>, problem: String },
 
     #[error("{at}: cannot be set together with {other}")]
-    Conflict { at: Origin, other: &'static str },
+    Conflict {
+        at: Box<Origin>,
+        other: &'static str,
+    },
 
     #[error(
         "no truststore is configured (ssl.truststore.location or ssl.truststore.certificates with \
@@ -136,7 +144,7 @@ pub enum SecurityError {
     /// certificate, or a key type it cannot sign with).
     #[error("{at}: {source}")]
     TlsConfig {
-        at: Origin,
+        at: Box<Origin>,
         #[source]
         source: rustls::Error,
     },
@@ -203,5 +211,8 @@ pub enum SecurityError {
 }
 
 fn shown(value: &Option<String>) -> String {
-    value.as_ref().map(|v| format!(" `{v}`")).unwrap_or_default()
+    value
+        .as_ref()
+        .map(|v| format!(" `{v}`"))
+        .unwrap_or_default()
 }

@@ -215,7 +215,9 @@ pub(crate) fn parse(text: &str) -> Result<LoginModule, String> {
     match modules.len() {
         1 => Ok(modules.pop().expect("one module")),
         0 => Err("contains no login module".into()),
-        n => Err(format!("contains {n} login modules; a client needs exactly 1")),
+        n => Err(format!(
+            "contains {n} login modules; a client needs exactly 1"
+        )),
     }
 }
 
@@ -229,7 +231,10 @@ mod tests {
             r#"org.apache.kafka.common.security.scram.ScramLoginModule required username="alice" password="a-secret";"#,
         )
         .unwrap();
-        assert_eq!(m.class, "org.apache.kafka.common.security.scram.ScramLoginModule");
+        assert_eq!(
+            m.class,
+            "org.apache.kafka.common.security.scram.ScramLoginModule"
+        );
         assert_eq!(m.flag, ControlFlag::Required);
         assert_eq!(m.option("username"), Some("alice"));
         assert_eq!(m.option("password"), Some("a-secret"));
@@ -261,8 +266,14 @@ mod tests {
             ("a.B", "control flag not specified"),
             ("a.B mandatory;", "invalid login module control flag"),
             ("a.B required username=\"x\"", "expected ';'"),
-            ("a.B required username \"x\";", "expected '=' after option username"),
-            ("a.B required username=;", "value not specified for option username"),
+            (
+                "a.B required username \"x\";",
+                "expected '=' after option username",
+            ),
+            (
+                "a.B required username=;",
+                "value not specified for option username",
+            ),
             ("a.B required password=\"unterminated;", "not closed"),
             ("a.B required; c.D required;", "2 login modules"),
             ("a.B required /* open", "unterminated /* comment"),
@@ -277,7 +288,10 @@ mod tests {
     fn debug_never_shows_option_values() {
         let m = parse(r#"a.B required username="alice" password="hunter2";"#).unwrap();
         let shown = format!("{m:?}");
-        assert!(shown.contains("password") && !shown.contains("hunter2"), "{shown}");
+        assert!(
+            shown.contains("password") && !shown.contains("hunter2"),
+            "{shown}"
+        );
         // Errors name options but never their values.
         for text in [
             r#"a.B required password="hunter2" x"#,

@@ -76,7 +76,10 @@ impl SecurityProtocol {
     }
 
     pub fn uses_sasl(self) -> bool {
-        matches!(self, SecurityProtocol::SaslPlaintext | SecurityProtocol::SaslSsl)
+        matches!(
+            self,
+            SecurityProtocol::SaslPlaintext | SecurityProtocol::SaslSsl
+        )
     }
 }
 
@@ -243,11 +246,12 @@ fn sasl_config(props: &mut Props, protocol: SecurityProtocol) -> Result<SaslConf
         "OAUTHBEARER" => " (OAuth 2 tokens)",
         _ => "",
     };
-    let mechanism = SaslMechanism::from_name(&name).ok_or_else(|| SecurityError::UnsupportedMechanism {
-        at: props.at(SASL_MECHANISM),
-        mechanism: name.clone(),
-        detail,
-    })?;
+    let mechanism =
+        SaslMechanism::from_name(&name).ok_or_else(|| SecurityError::UnsupportedMechanism {
+            at: props.at(SASL_MECHANISM),
+            mechanism: name.clone(),
+            detail,
+        })?;
 
     let at = props.at(SASL_JAAS_CONFIG);
     let jaas = props
@@ -259,7 +263,11 @@ fn sasl_config(props: &mut Props, protocol: SecurityProtocol) -> Result<SaslConf
                 "with security.protocol={protocol} and sasl.mechanism={mechanism}, e.g. \
                  sasl.jaas.config={} required username=\"...\" password=\"...\"; (tierlens does \
                  not read JAAS files named by java.security.auth.login.config)",
-                if mechanism == SaslMechanism::Plain { PLAIN_MODULE } else { SCRAM_MODULE }
+                if mechanism == SaslMechanism::Plain {
+                    PLAIN_MODULE
+                } else {
+                    SCRAM_MODULE
+                }
             ),
         })?;
     let module = jaas::parse(&jaas.text).map_err(|problem| SecurityError::Jaas {
@@ -273,13 +281,17 @@ fn sasl_config(props: &mut Props, protocol: SecurityProtocol) -> Result<SaslConf
         KERBEROS_MODULE => {
             return Err(SecurityError::Jaas {
                 at,
-                problem: format!("Krb5LoginModule (Kerberos) is not supported by tierlens collect; {USE_INSTEAD}"),
+                problem: format!(
+                "Krb5LoginModule (Kerberos) is not supported by tierlens collect; {USE_INSTEAD}"
+            ),
             })
         }
         OAUTH_MODULE => {
             return Err(SecurityError::Jaas {
                 at,
-                problem: format!("OAuthBearerLoginModule is not supported by tierlens collect; {USE_INSTEAD}"),
+                problem: format!(
+                    "OAuthBearerLoginModule is not supported by tierlens collect; {USE_INSTEAD}"
+                ),
             })
         }
         // The class name is part of a sensitive value, so it is not repeated.
@@ -306,7 +318,9 @@ fn sasl_config(props: &mut Props, protocol: SecurityProtocol) -> Result<SaslConf
     let username = option("username")?;
     let password = Secret::new(option("password")?);
     let token_auth = mechanism != SaslMechanism::Plain
-        && module.option("tokenauth").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        && module
+            .option("tokenauth")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     Ok(SaslConfig {
         mechanism,
         username,

@@ -123,7 +123,8 @@ fn unescape(s: &str) -> Result<String, &'static str> {
     let mut units: Vec<u16> = Vec::new();
     let flush = |units: &mut Vec<u16>, out: &mut String| -> Result<(), &'static str> {
         if !units.is_empty() {
-            let decoded = String::from_utf16(units).map_err(|_| "unpaired UTF-16 surrogate in a \\uXXXX escape")?;
+            let decoded = String::from_utf16(units)
+                .map_err(|_| "unpaired UTF-16 surrogate in a \\uXXXX escape")?;
             out.push_str(&decoded);
             units.clear();
         }
@@ -177,11 +178,11 @@ pub(crate) struct Props {
 impl Props {
     pub fn parse(text: &str, file: Option<&Path>) -> Result<Self, SecurityError> {
         let parsed = parse(text).map_err(|e| SecurityError::Syntax {
-            at: Origin {
+            at: Box::new(Origin {
                 file: file.map(Path::to_path_buf),
                 line: Some(e.line),
                 key: e.key,
-            },
+            }),
             problem: e.problem,
         })?;
         let mut entries: Vec<Entry> = Vec::new();
@@ -215,12 +216,12 @@ impl Props {
     }
 
     /// Where `key` is (or would be) set.
-    pub fn at(&self, key: &str) -> Origin {
-        Origin {
+    pub fn at(&self, key: &str) -> Box<Origin> {
+        Box::new(Origin {
             file: self.file.clone(),
             line: self.index.get(key).map(|&at| self.entries[at].line),
             key: key.to_owned(),
-        }
+        })
     }
 
     /// Keys never looked at, in file order.
@@ -273,7 +274,10 @@ mod tests {
     #[test]
     fn comments_and_blank_lines() {
         let text = "# comment\n! also a comment\n\n   # indented comment \\\nx=1\n  \t\ny = #not a comment\n";
-        assert_eq!(pairs(text), vec![p("x", "1", 5), p("y", "#not a comment", 7)]);
+        assert_eq!(
+            pairs(text),
+            vec![p("x", "1", 5), p("y", "#not a comment", 7)]
+        );
     }
 
     #[test]
@@ -291,7 +295,10 @@ mod tests {
         // A continuation line starting with # is value, not comment.
         assert_eq!(pairs("a=1\\\n#2")[0].1, "1#2");
         // CR and CRLF line ends.
-        assert_eq!(pairs("a=1\r\nb=2\rc=3"), vec![p("a", "1", 1), p("b", "2", 2), p("c", "3", 3)]);
+        assert_eq!(
+            pairs("a=1\r\nb=2\rc=3"),
+            vec![p("a", "1", 1), p("b", "2", 2), p("c", "3", 3)]
+        );
     }
 
     #[test]
@@ -306,7 +313,8 @@ mod tests {
 
     #[test]
     fn props_last_wins_trims_and_tracks_use() {
-        let mut props = Props::parse("a=1\nb= 2 \nc=3\na=4\n", Some(Path::new("c.properties"))).unwrap();
+        let mut props =
+            Props::parse("a=1\nb= 2 \nc=3\na=4\n", Some(Path::new("c.properties"))).unwrap();
         assert_eq!(props.get("a").unwrap().text, "4");
         assert_eq!(props.at("a").line, Some(4));
         assert_eq!(props.get("b").unwrap().text, "2");

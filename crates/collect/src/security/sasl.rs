@@ -166,7 +166,8 @@ impl SaslSession {
         if config.mechanism == SaslMechanism::Plain {
             self.state = State::PlainSent;
             // authzid (empty) NUL authcid NUL passwd
-            let mut message = Vec::with_capacity(config.username.len() + config.password.expose().len() + 2);
+            let mut message =
+                Vec::with_capacity(config.username.len() + config.password.expose().len() + 2);
             message.push(0);
             message.extend_from_slice(config.username.as_bytes());
             message.push(0);
@@ -194,7 +195,9 @@ impl SaslSession {
             problem: problem.to_owned(),
         };
         match std::mem::replace(&mut self.state, State::Done) {
-            State::Start => Err(protocol("a server message came before the first client message")),
+            State::Start => Err(protocol(
+                "a server message came before the first client message",
+            )),
             State::Done => Err(protocol("the exchange is already complete")),
             // PLAIN has no challenge: the broker's (empty) answer ends it.
             State::PlainSent => Ok(None),
@@ -202,21 +205,28 @@ impl SaslSession {
                 nonce,
                 client_first_bare,
             } => {
-                let hash = ScramHash::of(self.config.mechanism).expect("SCRAM state for a SCRAM mechanism");
+                let hash = ScramHash::of(self.config.mechanism)
+                    .expect("SCRAM state for a SCRAM mechanism");
                 let server_first = std::str::from_utf8(server)
                     .map_err(|_| protocol("the server-first-message is not UTF-8"))?;
                 let attrs = attributes(server_first, mechanism)?;
-                let server_nonce = attr(&attrs, 'r').ok_or_else(|| protocol("the server-first-message has no nonce (r=)"))?;
+                let server_nonce = attr(&attrs, 'r')
+                    .ok_or_else(|| protocol("the server-first-message has no nonce (r=)"))?;
                 // The server extends our nonce; anything else is a replay or a confused server.
                 if !server_nonce.starts_with(&nonce) || server_nonce.len() == nonce.len() {
-                    return Err(protocol("the server nonce does not extend the client nonce"));
+                    return Err(protocol(
+                        "the server nonce does not extend the client nonce",
+                    ));
                 }
                 let salt = attr(&attrs, 's')
                     .and_then(|s| BASE64.decode(s).ok())
                     .ok_or_else(|| protocol("the server-first-message has no valid salt (s=)"))?;
-                let iterations: u32 = attr(&attrs, 'i')
-                    .and_then(|i| i.parse().ok())
-                    .ok_or_else(|| protocol("the server-first-message has no valid iteration count (i=)"))?;
+                let iterations: u32 =
+                    attr(&attrs, 'i')
+                        .and_then(|i| i.parse().ok())
+                        .ok_or_else(|| {
+                            protocol("the server-first-message has no valid iteration count (i=)")
+                        })?;
                 if !(MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
                     return Err(protocol(&format!(
                         "the server asks for {iterations} iterations; expected {MIN_ITERATIONS} to {MAX_ITERATIONS}"
@@ -225,14 +235,23 @@ impl SaslSession {
 
                 let mut salted = vec![0u8; hash.len];
                 let iterations = NonZeroU32::new(iterations).expect("at least MIN_ITERATIONS");
-                pbkdf2::derive(hash.pbkdf2, iterations, &salt, self.config.password.expose().as_bytes(), &mut salted);
+                pbkdf2::derive(
+                    hash.pbkdf2,
+                    iterations,
+                    &salt,
+                    self.config.password.expose().as_bytes(),
+                    &mut salted,
+                );
                 let salted = hmac::Key::new(hash.hmac, &salted);
                 let client_key = hmac::sign(&salted, b"Client Key");
                 let stored_key = digest::digest(hash.digest, client_key.as_ref());
                 // c= is the base64 of the GS2 header "n,," (no channel binding, no authzid).
                 let without_proof = format!("c={},r={server_nonce}", BASE64.encode("n,,"));
                 let auth_message = format!("{client_first_bare},{server_first},{without_proof}");
-                let signature = hmac::sign(&hmac::Key::new(hash.hmac, stored_key.as_ref()), auth_message.as_bytes());
+                let signature = hmac::sign(
+                    &hmac::Key::new(hash.hmac, stored_key.as_ref()),
+                    auth_message.as_bytes(),
+                );
                 let proof: Vec<u8> = client_key
                     .as_ref()
                     .iter()
@@ -244,7 +263,9 @@ impl SaslSession {
                     server_key: hmac::Key::new(hash.hmac, server_key.as_ref()),
                     auth_message,
                 };
-                Ok(Some(format!("{without_proof},p={}", BASE64.encode(proof)).into_bytes()))
+                Ok(Some(
+                    format!("{without_proof},p={}", BASE64.encode(proof)).into_bytes(),
+                ))
             }
             State::ScramFinalSent {
                 server_key,
@@ -255,7 +276,9 @@ impl SaslSession {
                 let attrs = attributes(server_final, mechanism)?;
                 let verifier = attr(&attrs, 'v')
                     .and_then(|v| BASE64.decode(v).ok())
-                    .ok_or_else(|| protocol("the server-final-message has no valid verifier (v=)"))?;
+                    .ok_or_else(|| {
+                        protocol("the server-final-message has no valid verifier (v=)")
+                    })?;
                 // Constant-time comparison: this is what proves the broker knows the password.
                 hmac::verify(&server_key, auth_message.as_bytes(), &verifier)
                     .map_err(|_| SecurityError::ServerSignatureMismatch { mechanism })?;
@@ -267,7 +290,10 @@ impl SaslSession {
 
 /// `a=value` pairs of a SCRAM message; an `e=` attribute is the server's error and a leading
 /// `m=` an extension we would have to understand.
-fn attributes<'a>(message: &'a str, mechanism: &'static str) -> Result<Vec<(char, &'a str)>, SecurityError> {
+fn attributes<'a>(
+    message: &'a str,
+    mechanism: &'static str,
+) -> Result<Vec<(char, &'a str)>, SecurityError> {
     let mut attrs = Vec::new();
     for part in message.split(',') {
         let mut chars = part.chars();
@@ -289,7 +315,8 @@ fn attributes<'a>(message: &'a str, mechanism: &'static str) -> Result<Vec<(char
     if attr(&attrs, 'm').is_some() {
         return Err(SecurityError::SaslProtocol {
             mechanism,
-            problem: "the server requires a SCRAM extension (m=) that tierlens does not know".into(),
+            problem: "the server requires a SCRAM extension (m=) that tierlens does not know"
+                .into(),
         });
     }
     Ok(attrs)
@@ -341,7 +368,10 @@ mod tests {
         let mut session = rfc7677_session();
         assert_eq!(session.mechanism(), "SCRAM-SHA-256");
         assert_eq!(session.initial(), b"n,,n=user,r=rOprNGfwEbeRWgbNEkqO");
-        let client_final = session.respond(RFC7677_SERVER_FIRST.as_bytes()).unwrap().unwrap();
+        let client_final = session
+            .respond(RFC7677_SERVER_FIRST.as_bytes())
+            .unwrap()
+            .unwrap();
         assert_eq!(
             String::from_utf8(client_final).unwrap(),
             "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,\
@@ -352,7 +382,10 @@ mod tests {
             .unwrap();
         assert_eq!(done, None);
         // Nothing more is expected after server-final.
-        assert!(matches!(session.respond(b"v=x"), Err(SecurityError::SaslProtocol { .. })));
+        assert!(matches!(
+            session.respond(b"v=x"),
+            Err(SecurityError::SaslProtocol { .. })
+        ));
     }
 
     #[test]
@@ -364,7 +397,10 @@ mod tests {
         let err = session
             .respond(b"v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=")
             .unwrap_err();
-        assert!(matches!(err, SecurityError::ServerSignatureMismatch { .. }), "{err:?}");
+        assert!(
+            matches!(err, SecurityError::ServerSignatureMismatch { .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -404,7 +440,10 @@ mod tests {
             let mut session = rfc7677_session();
             session.initial();
             let err = session.respond(case.as_bytes()).unwrap_err();
-            assert!(matches!(err, SecurityError::SaslProtocol { .. }), "{case}: {err:?}");
+            assert!(
+                matches!(err, SecurityError::SaslProtocol { .. }),
+                "{case}: {err:?}"
+            );
         }
     }
 
@@ -433,19 +472,32 @@ mod tests {
     #[test]
     fn scram_sha_512_completes_against_a_computed_server() {
         // No published SHA-512 vector: play the server's part with the same primitives.
-        let mut session = config(SaslMechanism::ScramSha512, "user", "pencil").session().with_nonce("abc");
+        let mut session = config(SaslMechanism::ScramSha512, "user", "pencil")
+            .session()
+            .with_nonce("abc");
         session.initial();
         let server_first = "r=abcdef,s=c2FsdA==,i=4096";
-        let client_final = String::from_utf8(session.respond(server_first.as_bytes()).unwrap().unwrap()).unwrap();
+        let client_final =
+            String::from_utf8(session.respond(server_first.as_bytes()).unwrap().unwrap()).unwrap();
         let (without_proof, proof) = client_final.rsplit_once(",p=").unwrap();
         assert_eq!(without_proof, "c=biws,r=abcdef");
         let mut salted = [0u8; 64];
-        pbkdf2::derive(pbkdf2::PBKDF2_HMAC_SHA512, NonZeroU32::new(4096).unwrap(), b"salt", b"pencil", &mut salted);
+        pbkdf2::derive(
+            pbkdf2::PBKDF2_HMAC_SHA512,
+            NonZeroU32::new(4096).unwrap(),
+            b"salt",
+            b"pencil",
+            &mut salted,
+        );
         let salted = hmac::Key::new(hmac::HMAC_SHA512, &salted);
         let auth_message = format!("n=user,r=abc,{server_first},{without_proof}");
         // The server's check: ClientKey = proof XOR ClientSignature, and H(ClientKey) = StoredKey.
-        let stored_key = digest::digest(&digest::SHA512, hmac::sign(&salted, b"Client Key").as_ref());
-        let client_signature = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA512, stored_key.as_ref()), auth_message.as_bytes());
+        let stored_key =
+            digest::digest(&digest::SHA512, hmac::sign(&salted, b"Client Key").as_ref());
+        let client_signature = hmac::sign(
+            &hmac::Key::new(hmac::HMAC_SHA512, stored_key.as_ref()),
+            auth_message.as_bytes(),
+        );
         let client_key: Vec<u8> = BASE64
             .decode(proof)
             .unwrap()
@@ -453,9 +505,15 @@ mod tests {
             .zip(client_signature.as_ref())
             .map(|(p, s)| p ^ s)
             .collect();
-        assert_eq!(digest::digest(&digest::SHA512, &client_key).as_ref(), stored_key.as_ref());
+        assert_eq!(
+            digest::digest(&digest::SHA512, &client_key).as_ref(),
+            stored_key.as_ref()
+        );
         let server_key = hmac::sign(&salted, b"Server Key");
-        let signature = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA512, server_key.as_ref()), auth_message.as_bytes());
+        let signature = hmac::sign(
+            &hmac::Key::new(hmac::HMAC_SHA512, server_key.as_ref()),
+            auth_message.as_bytes(),
+        );
         let server_final = format!("v={}", BASE64.encode(signature.as_ref()));
         assert_eq!(session.respond(server_final.as_bytes()).unwrap(), None);
     }
@@ -464,10 +522,16 @@ mod tests {
     fn plain_exchange() {
         let mut session = config(SaslMechanism::Plain, "alice", "a-secret").session();
         assert_eq!(session.mechanism(), "PLAIN");
-        assert!(matches!(session.respond(b""), Err(SecurityError::SaslProtocol { .. })));
+        assert!(matches!(
+            session.respond(b""),
+            Err(SecurityError::SaslProtocol { .. })
+        ));
         assert_eq!(session.initial(), b"\0alice\0a-secret");
         assert_eq!(session.respond(b"").unwrap(), None);
         let shown = format!("{session:?} {:?}", session.config);
-        assert!(shown.contains("alice") && !shown.contains("a-secret"), "{shown}");
+        assert!(
+            shown.contains("alice") && !shown.contains("a-secret"),
+            "{shown}"
+        );
     }
 }

@@ -10,8 +10,8 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-    KeyUsagePurpose,
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose,
 };
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::WebPkiClientVerifier;
@@ -38,7 +38,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("tierlens-security-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("tierlens-security-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
@@ -82,7 +83,8 @@ struct Leaf {
 
 fn leaf(ca: &Ca, names: &[&str], usage: ExtendedKeyUsagePurpose) -> Leaf {
     let key = KeyPair::generate().unwrap();
-    let mut params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    let mut params =
+        CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
     params.distinguished_name.push(DnType::CommonName, names[0]);
     params.extended_key_usages = vec![usage];
     let cert = params.signed_by(&key, ca).unwrap();
@@ -122,7 +124,11 @@ fn server_config(cert: &Leaf, client_ca: Option<&Ca>) -> Arc<ServerConfig> {
         }
         None => builder.with_no_client_auth(),
     };
-    Arc::new(builder.with_single_cert(vec![cert.cert.clone()], cert.key.clone_key()).unwrap())
+    Arc::new(
+        builder
+            .with_single_cert(vec![cert.cert.clone()], cert.key.clone_key())
+            .unwrap(),
+    )
 }
 
 /// Accepts one connection and answers its first five bytes reversed.
@@ -162,7 +168,11 @@ fn serve_raw(reply: &'static [u8]) -> (SocketAddr, JoinHandle<()>) {
     (addr, handle)
 }
 
-fn connect(security: &ClientSecurity, addr: SocketAddr, host: &str) -> Result<Stream, SecurityError> {
+fn connect(
+    security: &ClientSecurity,
+    addr: SocketAddr,
+    host: &str,
+) -> Result<Stream, SecurityError> {
     let tcp = TcpStream::connect_timeout(&addr, TIMEOUT).unwrap();
     tcp.set_read_timeout(Some(TIMEOUT)).unwrap();
     tcp.set_write_timeout(Some(TIMEOUT)).unwrap();
@@ -200,7 +210,13 @@ fn plaintext_by_default_and_unused_keys_listed() {
     let security = parse(&text).unwrap();
     assert_eq!(
         security.ignored_keys(),
-        ["client.id", "request.timeout.ms", "sasl.mechanism", "sasl.jaas.config", "ssl.truststore.location"]
+        [
+            "client.id",
+            "request.timeout.ms",
+            "sasl.mechanism",
+            "sasl.jaas.config",
+            "ssl.truststore.location"
+        ]
     );
     assert!(!format!("{security:?}").contains(SENTINEL));
     assert_eq!(ClientSecurity::plaintext().protocol(), security.protocol());
@@ -209,13 +225,19 @@ fn plaintext_by_default_and_unused_keys_listed() {
 #[test]
 fn security_protocol_is_case_insensitive_and_unknown_values_fail() {
     let jaas = r#"sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";"#;
-    let security = parse(&format!("security.protocol = sasl_plaintext\nsasl.mechanism=PLAIN\n{jaas}")).unwrap();
+    let security = parse(&format!(
+        "security.protocol = sasl_plaintext\nsasl.mechanism=PLAIN\n{jaas}"
+    ))
+    .unwrap();
     assert_eq!(security.protocol(), SecurityProtocol::SaslPlaintext);
 
     let err = parse_err("# comment\nsecurity.protocol=TLS\n");
     match &err {
         SecurityError::InvalidValue { at, value, .. } => {
-            assert_eq!((at.line, at.key.as_str(), value.as_deref()), (Some(2), "security.protocol", Some("TLS")));
+            assert_eq!(
+                (at.line, at.key.as_str(), value.as_deref()),
+                (Some(2), "security.protocol", Some("TLS"))
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -235,7 +257,10 @@ fn sasl_plain_and_scram_credentials_from_jaas() {
     .unwrap();
     assert_eq!(security.sasl_mechanism(), Some("SCRAM-SHA-512"));
     let sasl = security.sasl().unwrap();
-    assert_eq!((sasl.mechanism(), sasl.username()), (SaslMechanism::ScramSha512, "alice"));
+    assert_eq!(
+        (sasl.mechanism(), sasl.username()),
+        (SaslMechanism::ScramSha512, "alice")
+    );
     assert_eq!(sasl.password.expose(), "a-\"secret");
     assert!(!sasl.token_auth);
     let mut session = security.sasl_session().unwrap();
@@ -260,42 +285,65 @@ fn sasl_plain_and_scram_credentials_from_jaas() {
 
 #[test]
 fn gssapi_and_oauthbearer_are_refused_clearly() {
-    let jaas = r#"sasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true;"#;
+    let jaas =
+        r#"sasl.jaas.config=com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true;"#;
     // No sasl.mechanism: Kafka's default, GSSAPI.
     let err = parse_err(&format!("security.protocol=SASL_PLAINTEXT\n{jaas}"));
-    assert!(matches!(&err, SecurityError::UnsupportedMechanism { mechanism, at, .. }
-        if mechanism == "GSSAPI" && at.key == "sasl.mechanism" && at.line.is_none()));
+    assert!(
+        matches!(&err, SecurityError::UnsupportedMechanism { mechanism, at, .. }
+        if mechanism == "GSSAPI" && at.key == "sasl.mechanism" && at.line.is_none())
+    );
     let message = err.to_string();
     assert!(
         message.contains("GSSAPI (Kerberos, Kafka's default sasl.mechanism) is not supported by tierlens collect; use PLAIN or SCRAM-SHA-256/512"),
         "{message}"
     );
 
-    let err = parse_err(&format!("security.protocol=SASL_SSL\nsasl.mechanism=GSSAPI\n{jaas}"));
+    let err = parse_err(&format!(
+        "security.protocol=SASL_SSL\nsasl.mechanism=GSSAPI\n{jaas}"
+    ));
     assert_eq!(
         err.to_string(),
         "line 2: sasl.mechanism: GSSAPI (Kerberos) is not supported by tierlens collect; use PLAIN or SCRAM-SHA-256/512"
     );
 
     let err = parse_err("security.protocol=SASL_SSL\nsasl.mechanism=OAUTHBEARER\n");
-    assert!(err.to_string().contains("OAUTHBEARER (OAuth 2 tokens) is not supported"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("OAUTHBEARER (OAuth 2 tokens) is not supported"),
+        "{err}"
+    );
     let err = parse_err("security.protocol=SASL_SSL\nsasl.mechanism=AWS_MSK_IAM\n");
-    assert!(matches!(err, SecurityError::UnsupportedMechanism { .. }), "{err:?}");
+    assert!(
+        matches!(err, SecurityError::UnsupportedMechanism { .. }),
+        "{err:?}"
+    );
 
     // A Kerberos or OAuth login module with a supported mechanism.
-    let err = parse_err(&format!("security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n{jaas}"));
-    assert!(matches!(&err, SecurityError::Jaas { problem, .. } if problem.contains("Krb5LoginModule")), "{err:?}");
+    let err = parse_err(&format!(
+        "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n{jaas}"
+    ));
+    assert!(
+        matches!(&err, SecurityError::Jaas { problem, .. } if problem.contains("Krb5LoginModule")),
+        "{err:?}"
+    );
     let err = parse_err(
         "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=\
          org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;",
     );
-    assert!(matches!(&err, SecurityError::Jaas { problem, .. } if problem.contains("OAuthBearerLoginModule")), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::Jaas { problem, .. } if problem.contains("OAuthBearerLoginModule")),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn missing_jaas_and_credentials_name_the_key() {
     let err = parse_err("security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\n");
-    assert!(matches!(&err, SecurityError::MissingKey { at, .. } if at.key == "sasl.jaas.config"), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::MissingKey { at, .. } if at.key == "sasl.jaas.config"),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("ScramLoginModule"), "{err}");
 
     let module = "org.apache.kafka.common.security.plain.PlainLoginModule required";
@@ -308,8 +356,15 @@ fn missing_jaas_and_credentials_name_the_key() {
             "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n\nsasl.jaas.config={module} {options};"
         ));
         match &err {
-            SecurityError::JaasMissingOption { at, option, mechanism } => {
-                assert_eq!((at.line, at.key.as_str(), *option, *mechanism), (Some(4), "sasl.jaas.config", missing, "PLAIN"));
+            SecurityError::JaasMissingOption {
+                at,
+                option,
+                mechanism,
+            } => {
+                assert_eq!(
+                    (at.line, at.key.as_str(), *option, *mechanism),
+                    (Some(4), "sasl.jaas.config", missing, "PLAIN")
+                );
             }
             other => panic!("{options}: {other:?}"),
         }
@@ -318,11 +373,17 @@ fn missing_jaas_and_credentials_name_the_key() {
     let err = parse_err(
         "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=com.example.Custom required;",
     );
-    assert!(matches!(&err, SecurityError::Jaas { problem, .. } if problem.contains("neither PlainLoginModule")), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::Jaas { problem, .. } if problem.contains("neither PlainLoginModule")),
+        "{err:?}"
+    );
     let err = parse_err(
         "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\"",
     );
-    assert!(matches!(&err, SecurityError::Jaas { problem, .. } if problem.contains("';'")), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::Jaas { problem, .. } if problem.contains("';'")),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -350,14 +411,23 @@ fn secrets_never_reach_errors_or_debug() {
     for text in &failing {
         let err = parse_err(text);
         let shown = format!("{err} / {err:?}");
-        assert!(!shown.contains(s) && !shown.contains("S3CR3T"), "{text}\n=> {shown}");
+        assert!(
+            !shown.contains(s) && !shown.contains("S3CR3T"),
+            "{text}\n=> {shown}"
+        );
     }
 
-    let ok = parse(&format!("{plain}{module} username=\"alice\" password=\"{s}\";")).unwrap();
+    let ok = parse(&format!(
+        "{plain}{module} username=\"alice\" password=\"{s}\";"
+    ))
+    .unwrap();
     let shown = format!("{ok:?} {:?} {:?}", ok.sasl(), ok.sasl_session());
     assert!(shown.contains("alice") && !shown.contains(s), "{shown}");
     let secret = Secret::new(s);
-    assert_eq!((format!("{secret:?}"), secret.to_string(), secret.expose()), ("***".into(), "***".into(), s));
+    assert_eq!(
+        (format!("{secret:?}"), secret.to_string(), secret.expose()),
+        ("***".into(), "***".into(), s)
+    );
 }
 
 #[test]
@@ -365,14 +435,32 @@ fn java_stores_need_conversion() {
     // A location without a type is JKS, Kafka's default.
     let err = parse_err("security.protocol=SSL\nssl.truststore.location=/etc/kafka/truststore.jks\nssl.truststore.password=x\n");
     match &err {
-        SecurityError::StoreFormat { store, format, hint, at } => {
-            assert_eq!((*store, *format, at.key.as_str()), (StoreKind::Truststore, "JKS", "ssl.truststore.type"));
-            assert!(hint.contains("keytool -exportcert -rfc -keystore truststore.jks -alias CARoot > ca.pem"), "{hint}");
-            assert!(hint.contains("ssl.truststore.type=PEM") && hint.contains("not set"), "{hint}");
+        SecurityError::StoreFormat {
+            store,
+            format,
+            hint,
+            at,
+        } => {
+            assert_eq!(
+                (*store, *format, at.key.as_str()),
+                (StoreKind::Truststore, "JKS", "ssl.truststore.type")
+            );
+            assert!(
+                hint.contains(
+                    "keytool -exportcert -rfc -keystore truststore.jks -alias CARoot > ca.pem"
+                ),
+                "{hint}"
+            );
+            assert!(
+                hint.contains("ssl.truststore.type=PEM") && hint.contains("not set"),
+                "{hint}"
+            );
         }
         other => panic!("{other:?}"),
     }
-    let err = parse_err("security.protocol=SSL\nssl.truststore.type=PKCS12\nssl.truststore.location=t.p12\n");
+    let err = parse_err(
+        "security.protocol=SSL\nssl.truststore.type=PKCS12\nssl.truststore.location=t.p12\n",
+    );
     assert!(
         matches!(&err, SecurityError::StoreFormat { format: "PKCS12", hint, at, .. }
             if hint.contains("openssl pkcs12") && at.line == Some(2)),
@@ -382,15 +470,29 @@ fn java_stores_need_conversion() {
     assert!(matches!(err, SecurityError::InvalidValue { .. }), "{err:?}");
 
     let ca = ca("CA");
-    let err = parse_err(&ssl_with_ca(&ca, "ssl.keystore.location=client.jks\nssl.keystore.password=x"));
+    let err = parse_err(&ssl_with_ca(
+        &ca,
+        "ssl.keystore.location=client.jks\nssl.keystore.password=x",
+    ));
     match &err {
-        SecurityError::StoreFormat { store, format, hint, .. } => {
+        SecurityError::StoreFormat {
+            store,
+            format,
+            hint,
+            ..
+        } => {
             assert_eq!((*store, *format), (StoreKind::Keystore, "JKS"));
-            assert!(hint.contains("keytool -importkeystore") && hint.contains("ssl.keystore.type=PEM"), "{hint}");
+            assert!(
+                hint.contains("keytool -importkeystore") && hint.contains("ssl.keystore.type=PEM"),
+                "{hint}"
+            );
         }
         other => panic!("{other:?}"),
     }
-    let err = parse_err(&ssl_with_ca(&ca, "ssl.keystore.type=pkcs12\nssl.keystore.location=client.p12"));
+    let err = parse_err(&ssl_with_ca(
+        &ca,
+        "ssl.keystore.type=pkcs12\nssl.keystore.location=client.p12",
+    ));
     assert!(
         matches!(&err, SecurityError::StoreFormat { store: StoreKind::Keystore, format: "PKCS12", hint, .. }
             if !hint.contains("keytool")),
@@ -399,13 +501,20 @@ fn java_stores_need_conversion() {
 
     // A binary store labelled PEM.
     let dir = TempDir::new("binary-store");
-    fs::write(dir.0.join("truststore.jks"), [0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]).unwrap();
+    fs::write(
+        dir.0.join("truststore.jks"),
+        [0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2],
+    )
+    .unwrap();
     let err = ClientSecurity::from_properties(
         "security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=truststore.jks",
         &dir.0,
     )
     .unwrap_err();
-    assert!(matches!(&err, SecurityError::Pem { problem, .. } if problem.contains("binary")), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::Pem { problem, .. } if problem.contains("binary")),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -420,7 +529,10 @@ fn encrypted_keys_are_refused() {
             continued(&client.cert_pem)
         ),
     ));
-    assert!(matches!(&err, SecurityError::EncryptedKey { at } if at.key == "ssl.key.password"), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::EncryptedKey { at } if at.key == "ssl.key.password"),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("openssl pkcs8"), "{err}");
 
     let err = parse_err(&ssl_with_ca(
@@ -430,25 +542,46 @@ fn encrypted_keys_are_refused() {
             continued(&client.cert_pem)
         ),
     ));
-    assert!(matches!(&err, SecurityError::EncryptedKey { at } if at.key == "ssl.keystore.key"), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::EncryptedKey { at } if at.key == "ssl.keystore.key"),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn store_keys_that_conflict_or_lack_content() {
     let ca = ca("CA");
     let err = parse_err(&ssl_with_ca(&ca, "ssl.truststore.location=ca.pem"));
-    assert!(matches!(&err, SecurityError::Conflict { at, other: "ssl.truststore.location" }
-        if at.key == "ssl.truststore.certificates"), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::Conflict { at, other: "ssl.truststore.location" }
+        if at.key == "ssl.truststore.certificates"),
+        "{err:?}"
+    );
 
     let err = parse_err("security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.certificates=not a certificate\n");
-    assert!(matches!(&err, SecurityError::Pem { at, .. } if at.line == Some(3)), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::Pem { at, .. } if at.line == Some(3)),
+        "{err:?}"
+    );
 
     let client = leaf(&ca, &["client"], ExtendedKeyUsagePurpose::ClientAuth);
-    let err = parse_err(&ssl_with_ca(&ca, &format!("ssl.keystore.key={}", continued(&client.key_pem))));
-    assert!(matches!(&err, SecurityError::MissingKey { at, .. } if at.key == "ssl.keystore.certificate.chain"), "{err:?}");
+    let err = parse_err(&ssl_with_ca(
+        &ca,
+        &format!("ssl.keystore.key={}", continued(&client.key_pem)),
+    ));
+    assert!(
+        matches!(&err, SecurityError::MissingKey { at, .. } if at.key == "ssl.keystore.certificate.chain"),
+        "{err:?}"
+    );
 
-    let err = parse_err(&ssl_with_ca(&ca, "ssl.endpoint.identification.algorithm=ldaps"));
-    assert!(matches!(&err, SecurityError::InvalidValue { value: Some(v), .. } if v == "ldaps"), "{err:?}");
+    let err = parse_err(&ssl_with_ca(
+        &ca,
+        "ssl.endpoint.identification.algorithm=ldaps",
+    ));
+    assert!(
+        matches!(&err, SecurityError::InvalidValue { value: Some(v), .. } if v == "ldaps"),
+        "{err:?}"
+    );
 
     // A key that does not belong to the certificate chain.
     let other = leaf(&ca, &["other"], ExtendedKeyUsagePurpose::ClientAuth);
@@ -460,14 +593,20 @@ fn store_keys_that_conflict_or_lack_content() {
             continued(&client.cert_pem)
         ),
     ));
-    assert!(matches!(&err, SecurityError::TlsConfig { at, .. } if at.key == "ssl.keystore.key"), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::TlsConfig { at, .. } if at.key == "ssl.keystore.key"),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn errors_from_a_file_name_the_file_line_and_key() {
     let dir = TempDir::new("from-file");
     let missing = ClientSecurity::from_file(&dir.0.join("absent.properties")).unwrap_err();
-    assert!(matches!(missing, SecurityError::ReadConfig { .. }), "{missing:?}");
+    assert!(
+        matches!(missing, SecurityError::ReadConfig { .. }),
+        "{missing:?}"
+    );
 
     let path = dir.write(
         "client.properties",
@@ -476,13 +615,23 @@ fn errors_from_a_file_name_the_file_line_and_key() {
     let err = ClientSecurity::from_file(&path).unwrap_err();
     let message = err.to_string();
     assert!(
-        message.starts_with(&format!("{}: ssl.truststore.type (not set): JKS truststores are not supported", path.display())),
+        message.starts_with(&format!(
+            "{}: ssl.truststore.type (not set): JKS truststores are not supported",
+            path.display()
+        )),
         "{message}"
     );
 
-    let path = dir.write("bad.properties", "a=1\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=x\n");
+    let path = dir.write(
+        "bad.properties",
+        "a=1\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=x\n",
+    );
     let err = ClientSecurity::from_file(&path).unwrap_err();
-    assert!(err.to_string().starts_with(&format!("{}:4: sasl.jaas.config: ", path.display())), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}:4: sasl.jaas.config: ", path.display())),
+        "{err}"
+    );
 }
 
 // ---- TLS ----
@@ -512,7 +661,10 @@ fn tls_round_trip_with_a_pem_truststore_file() {
 #[test]
 fn tls_round_trip_with_inline_certificates() {
     let ca = ca("test CA");
-    let (addr, server) = serve(server_config(&server_leaf(&ca, &["localhost", "127.0.0.1"]), None));
+    let (addr, server) = serve(server_config(
+        &server_leaf(&ca, &["localhost", "127.0.0.1"]),
+        None,
+    ));
     let other_ca = ca_other();
     // Two CAs inline, joined the way Kafka's docs show it.
     let text = format!(
@@ -537,7 +689,10 @@ fn tls_unknown_ca_is_reported() {
     let (addr, server) = serve(server_config(&server_leaf(&ca, &["localhost"]), None));
     let security = parse(&ssl_with_ca(&ca_other(), "")).unwrap();
     let err = connect(&security, addr, "localhost").unwrap_err();
-    assert!(matches!(&err, SecurityError::UnknownCa { host } if host == "localhost"), "{err:?}");
+    assert!(
+        matches!(&err, SecurityError::UnknownCa { host } if host == "localhost"),
+        "{err:?}"
+    );
     assert!(server.join().unwrap().is_err());
 }
 
@@ -549,8 +704,15 @@ fn tls_host_name_mismatch_unless_identification_is_disabled() {
     let (addr, server) = serve(server_config(&cert, None));
     let security = parse(&ssl_with_ca(&ca, "")).unwrap();
     let err = connect(&security, addr, "127.0.0.1").unwrap_err();
-    assert!(matches!(&err, SecurityError::HostnameMismatch { host } if host == "127.0.0.1"), "{err:?}");
-    assert!(err.to_string().contains("ssl.endpoint.identification.algorithm="), "{err}");
+    assert!(
+        matches!(&err, SecurityError::HostnameMismatch { host } if host == "127.0.0.1"),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("ssl.endpoint.identification.algorithm="),
+        "{err}"
+    );
     let _ = server.join();
 
     let (addr, server) = serve(server_config(&cert, None));
@@ -562,7 +724,11 @@ fn tls_host_name_mismatch_unless_identification_is_disabled() {
 
     // Disabling host names does not disable the chain check.
     let (addr, server) = serve(server_config(&cert, None));
-    let security = parse(&ssl_with_ca(&ca_other(), "ssl.endpoint.identification.algorithm=")).unwrap();
+    let security = parse(&ssl_with_ca(
+        &ca_other(),
+        "ssl.endpoint.identification.algorithm=",
+    ))
+    .unwrap();
     let err = connect(&security, addr, "127.0.0.1").unwrap_err();
     assert!(matches!(err, SecurityError::UnknownCa { .. }), "{err:?}");
     let _ = server.join();
@@ -572,12 +738,22 @@ fn tls_host_name_mismatch_unless_identification_is_disabled() {
 fn mtls_with_a_pem_keystore() {
     let server_ca = ca("server CA");
     let client_ca = ca("client CA");
-    let client = leaf(&client_ca, &["tierlens-client"], ExtendedKeyUsagePurpose::ClientAuth);
+    let client = leaf(
+        &client_ca,
+        &["tierlens-client"],
+        ExtendedKeyUsagePurpose::ClientAuth,
+    );
     let config = server_config(&server_leaf(&server_ca, &["localhost"]), Some(&client_ca));
 
     // Key and chain in one file (ssl.keystore.location).
     let dir = TempDir::new("keystore");
-    dir.write("client.pem", &format!("Bag Attributes: from openssl\n{}{}", client.key_pem, client.cert_pem));
+    dir.write(
+        "client.pem",
+        &format!(
+            "Bag Attributes: from openssl\n{}{}",
+            client.key_pem, client.cert_pem
+        ),
+    );
     dir.write("ca.pem", &server_ca.pem());
     let security = ClientSecurity::from_properties(
         "security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=ca.pem\n\
@@ -625,7 +801,10 @@ fn tls_to_a_listener_that_is_not_tls() {
     // A Kafka PLAINTEXT listener reads the ClientHello as a request and hangs up.
     let (addr, server) = serve_raw(b"");
     let err = connect(&security, addr, "localhost").unwrap_err();
-    assert!(matches!(err, SecurityError::ClosedDuringHandshake { .. }), "{err:?}");
+    assert!(
+        matches!(err, SecurityError::ClosedDuringHandshake { .. }),
+        "{err:?}"
+    );
     server.join().unwrap();
 
     // Something that answers, but not with TLS records.
@@ -637,19 +816,30 @@ fn tls_to_a_listener_that_is_not_tls() {
 
 #[test]
 fn without_a_truststore_the_system_roots_are_used() {
-    // rustls-native-certs reads SSL_CERT_FILE when it is set, which makes "the system" ours.
-    // This is the only test that touches the environment.
+    // rustls-native-certs reads SSL_CERT_FILE / SSL_CERT_DIR when set, which makes "the system"
+    // ours. This is the only test that touches the environment; it puts back what it found.
     let ca = ca("system CA");
     let dir = TempDir::new("system-roots");
     let bundle = dir.write("bundle.pem", &ca.pem());
     let empty = dir.write("empty.pem", "");
+    let no_dir = dir.0.join("certs");
+    fs::create_dir(&no_dir).unwrap();
     let text = "security.protocol=SSL\nssl.truststore.password=unused\n";
 
+    let saved: Vec<_> = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+        .map(|k| (k, std::env::var_os(k)))
+        .into();
+    std::env::set_var("SSL_CERT_DIR", &no_dir);
     std::env::set_var("SSL_CERT_FILE", &bundle);
     let found = parse(text);
     std::env::set_var("SSL_CERT_FILE", &empty);
     let none = parse(text);
-    std::env::remove_var("SSL_CERT_FILE");
+    for (key, value) in saved {
+        match value {
+            Some(value) => std::env::set_var(key, value),
+            None => std::env::remove_var(key),
+        }
+    }
 
     let security = found.unwrap();
     assert_eq!(security.trust_source(), Some(TrustSource::System(1)));
@@ -660,7 +850,10 @@ fn without_a_truststore_the_system_roots_are_used() {
     server.join().unwrap().unwrap();
 
     let err = none.unwrap_err();
-    assert!(matches!(err, SecurityError::NoSystemRoots { .. }), "{err:?}");
+    assert!(
+        matches!(err, SecurityError::NoSystemRoots { .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -688,4 +881,12 @@ fn invalid_host_names_are_reported() {
     let err = connect(&security, addr, "bad host!").unwrap_err();
     assert!(matches!(err, SecurityError::InvalidHost { .. }), "{err:?}");
     server.join().unwrap();
+}
+
+#[test]
+fn errors_stay_small_enough_to_embed() {
+    // Callers wrap SecurityError in their own errors, next to a broker name or two, and clippy's
+    // result_large_err starts at 128 bytes.
+    let size = std::mem::size_of::<SecurityError>();
+    assert!(size <= 80, "SecurityError is {size} bytes");
 }

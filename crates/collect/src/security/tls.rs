@@ -11,7 +11,10 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::pem::{self, PemObject};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, SignatureScheme, StreamOwned};
+use rustls::{
+    CertificateError, ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore,
+    SignatureScheme, StreamOwned,
+};
 
 use super::error::{is_sensitive, Origin, SecurityError, StoreKind};
 use super::properties::{Props, Value};
@@ -62,7 +65,11 @@ enum StoreType {
     Pkcs12,
 }
 
-fn store_type(props: &mut Props, key: &str, default: StoreType) -> Result<StoreType, SecurityError> {
+fn store_type(
+    props: &mut Props,
+    key: &str,
+    default: StoreType,
+) -> Result<StoreType, SecurityError> {
     let Some(value) = props.get(key) else {
         return Ok(default);
     };
@@ -110,7 +117,12 @@ fn format_name(format: StoreType) -> &'static str {
 }
 
 /// A store's PEM text, from its file or inline; the origin blames the key it came from.
-fn read_store(props: &Props, key: &str, value: &Value, base_dir: &Path) -> Result<String, SecurityError> {
+fn read_store(
+    props: &Props,
+    key: &str,
+    value: &Value,
+    base_dir: &Path,
+) -> Result<String, SecurityError> {
     let path = base_dir.join(&value.text);
     let bytes = std::fs::read(&path).map_err(|source| SecurityError::StoreFile {
         at: props.at(key),
@@ -121,7 +133,8 @@ fn read_store(props: &Props, key: &str, value: &Value, base_dir: &Path) -> Resul
     if bytes.starts_with(&[0xFE, 0xED, 0xFE, 0xED]) || bytes.first() == Some(&0x30) {
         return Err(SecurityError::Pem {
             at: props.at(key),
-            problem: "the file is a binary JKS or PKCS12 store, not PEM text; convert it to PEM".into(),
+            problem: "the file is a binary JKS or PKCS12 store, not PEM text; convert it to PEM"
+                .into(),
         });
     }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -135,12 +148,19 @@ fn normalize_pem(text: &str) -> String {
     let mut rest = text;
     while let Some(start) = rest.find("-----BEGIN ") {
         let after = &rest[start + "-----BEGIN ".len()..];
-        let Some(label_len) = after.find("-----") else { break };
+        let Some(label_len) = after.find("-----") else {
+            break;
+        };
         let label = &after[..label_len];
         let body = &after[label_len + 5..];
         let end = format!("-----END {label}-----");
-        let Some(body_len) = body.find(&end) else { break };
-        let base64: String = body[..body_len].chars().filter(|c| !c.is_whitespace()).collect();
+        let Some(body_len) = body.find(&end) else {
+            break;
+        };
+        let base64: String = body[..body_len]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         out.push_str(&format!("-----BEGIN {label}-----\n{base64}\n{end}\n"));
         rest = &body[body_len + end.len()..];
     }
@@ -151,14 +171,20 @@ fn normalize_pem(text: &str) -> String {
 fn pem_problem(what: &str, error: &pem::Error) -> String {
     match error {
         pem::Error::NoItemsFound => format!("no {what} block found"),
-        pem::Error::MissingSectionEnd { .. } => format!("a PEM block is not closed (looking for {what})"),
+        pem::Error::MissingSectionEnd { .. } => {
+            format!("a PEM block is not closed (looking for {what})")
+        }
         pem::Error::IllegalSectionStart { .. } => "a malformed -----BEGIN line".into(),
         pem::Error::Base64Decode(_) => "a PEM block is not valid base64".into(),
         _ => format!("not valid PEM (looking for {what})"),
     }
 }
 
-fn certificates(props: &Props, key: &str, pem_text: &str) -> Result<Vec<CertificateDer<'static>>, SecurityError> {
+fn certificates(
+    props: &Props,
+    key: &str,
+    pem_text: &str,
+) -> Result<Vec<CertificateDer<'static>>, SecurityError> {
     let certs = CertificateDer::pem_slice_iter(normalize_pem(pem_text).as_bytes())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| SecurityError::Pem {
@@ -179,9 +205,16 @@ fn is_encrypted(pem_text: &str) -> bool {
     pem_text.contains("ENCRYPTED PRIVATE KEY") || pem_text.contains("Proc-Type: 4,ENCRYPTED")
 }
 
-fn truststore(props: &mut Props, base_dir: &Path) -> Result<(RootCertStore, TrustSource), SecurityError> {
-    let location = props.get(TRUSTSTORE_LOCATION).filter(|v| !v.text.is_empty());
-    let inline = props.get(TRUSTSTORE_CERTIFICATES).filter(|v| !v.text.is_empty());
+fn truststore(
+    props: &mut Props,
+    base_dir: &Path,
+) -> Result<(RootCertStore, TrustSource), SecurityError> {
+    let location = props
+        .get(TRUSTSTORE_LOCATION)
+        .filter(|v| !v.text.is_empty());
+    let inline = props
+        .get(TRUSTSTORE_CERTIFICATES)
+        .filter(|v| !v.text.is_empty());
     let (key, value) = match (location, inline) {
         (Some(_), Some(_)) => {
             return Err(SecurityError::Conflict {
@@ -194,7 +227,11 @@ fn truststore(props: &mut Props, base_dir: &Path) -> Result<(RootCertStore, Trus
         (None, Some(inline)) => (TRUSTSTORE_CERTIFICATES, inline),
     };
     // Kafka's default type is JKS; inline certificates can only be PEM, so they imply it.
-    let default = if key == TRUSTSTORE_LOCATION { StoreType::Jks } else { StoreType::Pem };
+    let default = if key == TRUSTSTORE_LOCATION {
+        StoreType::Jks
+    } else {
+        StoreType::Pem
+    };
     let kind = store_type(props, TRUSTSTORE_TYPE, default)?;
     let text = if key == TRUSTSTORE_LOCATION {
         if kind != StoreType::Pem {
@@ -241,22 +278,37 @@ fn system_roots() -> Result<(RootCertStore, TrustSource), SecurityError> {
     let (added, _unparsable) = roots.add_parsable_certificates(found.certs);
     if added == 0 {
         return Err(SecurityError::NoSystemRoots {
-            detail: found.errors.first().map(|e| format!(" ({e})")).unwrap_or_default(),
+            detail: found
+                .errors
+                .first()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default(),
         });
     }
     Ok((roots, TrustSource::System(added)))
 }
 
-type ClientCertificate = (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>, Origin);
+type ClientCertificate = (
+    Vec<CertificateDer<'static>>,
+    PrivateKeyDer<'static>,
+    Box<Origin>,
+);
 
-fn keystore(props: &mut Props, base_dir: &Path) -> Result<Option<ClientCertificate>, SecurityError> {
+fn keystore(
+    props: &mut Props,
+    base_dir: &Path,
+) -> Result<Option<ClientCertificate>, SecurityError> {
     let location = props.get(KEYSTORE_LOCATION).filter(|v| !v.text.is_empty());
     let key = props.get(KEYSTORE_KEY).filter(|v| !v.text.is_empty());
     let chain = props.get(KEYSTORE_CHAIN).filter(|v| !v.text.is_empty());
     if location.is_none() && key.is_none() && chain.is_none() {
         return Ok(None);
     }
-    let default = if location.is_some() { StoreType::Jks } else { StoreType::Pem };
+    let default = if location.is_some() {
+        StoreType::Jks
+    } else {
+        StoreType::Pem
+    };
     let kind = store_type(props, KEYSTORE_TYPE, default)?;
     if kind != StoreType::Pem {
         return Err(SecurityError::StoreFormat {
@@ -285,7 +337,10 @@ fn keystore(props: &mut Props, base_dir: &Path) -> Result<Option<ClientCertifica
                 other: KEYSTORE_LOCATION,
             })
         }
-        (Some(location), None, None) => (KEYSTORE_LOCATION, read_store(props, KEYSTORE_LOCATION, &location, base_dir)?),
+        (Some(location), None, None) => (
+            KEYSTORE_LOCATION,
+            read_store(props, KEYSTORE_LOCATION, &location, base_dir)?,
+        ),
         (None, Some(key), Some(chain)) => (KEYSTORE_KEY, format!("{}\n{}", key.text, chain.text)),
         (None, Some(_), None) => {
             return Err(SecurityError::MissingKey {
@@ -301,14 +356,21 @@ fn keystore(props: &mut Props, base_dir: &Path) -> Result<Option<ClientCertifica
         }
     };
     if is_encrypted(&text) {
-        return Err(SecurityError::EncryptedKey { at: props.at(origin_key) });
+        return Err(SecurityError::EncryptedKey {
+            at: props.at(origin_key),
+        });
     }
     let normalized = normalize_pem(&text);
-    let private_key = PrivateKeyDer::from_pem_slice(normalized.as_bytes()).map_err(|e| SecurityError::Pem {
-        at: props.at(origin_key),
-        problem: pem_problem("PRIVATE KEY", &e),
-    })?;
-    let chain_key = if origin_key == KEYSTORE_KEY { KEYSTORE_CHAIN } else { KEYSTORE_LOCATION };
+    let private_key =
+        PrivateKeyDer::from_pem_slice(normalized.as_bytes()).map_err(|e| SecurityError::Pem {
+            at: props.at(origin_key),
+            problem: pem_problem("PRIVATE KEY", &e),
+        })?;
+    let chain_key = if origin_key == KEYSTORE_KEY {
+        KEYSTORE_CHAIN
+    } else {
+        KEYSTORE_LOCATION
+    };
     let chain = certificates(props, chain_key, &text)?;
     Ok(Some((chain, private_key, props.at(origin_key))))
 }
@@ -383,7 +445,10 @@ impl ServerCertVerifier for ChainOnlyVerifier {
     ) -> Result<ServerCertVerified, rustls::Error> {
         // WebPkiServerVerifier checks the chain (and expiry) first and the name last, so a
         // name error means everything before it passed.
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -417,20 +482,34 @@ impl ServerCertVerifier for ChainOnlyVerifier {
 impl TlsSettings {
     /// Runs the whole handshake now, under the socket's own read/write timeouts, so that a bad
     /// certificate is reported here rather than as a failed first request.
-    pub fn connect(&self, mut tcp: TcpStream, host: &str) -> Result<StreamOwned<ClientConnection, TcpStream>, SecurityError> {
+    pub fn connect(
+        &self,
+        mut tcp: TcpStream,
+        host: &str,
+    ) -> Result<StreamOwned<ClientConnection, TcpStream>, SecurityError> {
         // Brokers may advertise IPv6 literals in brackets.
-        let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-        let name = ServerName::try_from(bare.to_owned()).map_err(|_| SecurityError::InvalidHost { host: host.to_owned() })?;
-        let mut conn = ClientConnection::new(self.config.clone(), name).map_err(|e| SecurityError::TlsHandshake {
-            host: host.to_owned(),
-            source: io::Error::other(e),
+        let bare = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        let name =
+            ServerName::try_from(bare.to_owned()).map_err(|_| SecurityError::InvalidHost {
+                host: host.to_owned(),
+            })?;
+        let mut conn = ClientConnection::new(self.config.clone(), name).map_err(|e| {
+            SecurityError::TlsHandshake {
+                host: host.to_owned(),
+                source: io::Error::other(e),
+            }
         })?;
         while conn.is_handshaking() {
-            conn.complete_io(&mut tcp).map_err(|e| handshake_error(host, e))?;
+            conn.complete_io(&mut tcp)
+                .map_err(|e| handshake_error(host, e))?;
         }
         // The client's last flight (TLS 1.3 Finished, a certificate) may still be queued.
         while conn.wants_write() {
-            conn.write_tls(&mut tcp).map_err(|e| handshake_error(host, e))?;
+            conn.write_tls(&mut tcp)
+                .map_err(|e| handshake_error(host, e))?;
         }
         Ok(StreamOwned::new(conn, tcp))
     }
@@ -438,9 +517,13 @@ impl TlsSettings {
 
 fn handshake_error(host: &str, error: io::Error) -> SecurityError {
     let host = host.to_owned();
-    let tls = error.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    let tls = error
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
     match tls {
-        Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => SecurityError::UnknownCa { host },
+        Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
+            SecurityError::UnknownCa { host }
+        }
         Some(rustls::Error::InvalidCertificate(
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
         )) => SecurityError::HostnameMismatch { host },
@@ -449,14 +532,25 @@ fn handshake_error(host: &str, error: io::Error) -> SecurityError {
             reason: other.to_string(),
         },
         Some(rustls::Error::InvalidMessage(_)) => SecurityError::NotTls { host },
-        _ if matches!(error.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+        _ if matches!(
+            error.kind(),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        ) =>
+        {
             SecurityError::TlsTimeout { host }
         }
         // A plaintext broker reads a ClientHello as an absurd request size and hangs up.
-        _ if matches!(error.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset) => {
+        _ if matches!(
+            error.kind(),
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset
+        ) =>
+        {
             SecurityError::ClosedDuringHandshake { host }
         }
-        _ => SecurityError::TlsHandshake { host, source: error },
+        _ => SecurityError::TlsHandshake {
+            host,
+            source: error,
+        },
     }
 }
 
@@ -483,7 +577,9 @@ impl Stream {
 impl fmt::Debug for Stream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = if self.is_tls() { "Tls" } else { "Plain" };
-        f.debug_tuple(kind).field(&self.tcp().peer_addr().ok()).finish()
+        f.debug_tuple(kind)
+            .field(&self.tcp().peer_addr().ok())
+            .finish()
     }
 }
 
@@ -526,13 +622,23 @@ mod tests {
              -----BEGIN PRIVATE KEY-----\nR0hJ\n-----END PRIVATE KEY-----\n"
         );
         assert_eq!(normalize_pem("no pem here"), "");
-        assert_eq!(normalize_pem("-----BEGIN CERTIFICATE-----\nQUJD\n"), "", "unclosed");
+        assert_eq!(
+            normalize_pem("-----BEGIN CERTIFICATE-----\nQUJD\n"),
+            "",
+            "unclosed"
+        );
     }
 
     #[test]
     fn encrypted_keys_are_recognised() {
-        assert!(is_encrypted("-----BEGIN ENCRYPTED PRIVATE KEY-----\nx\n-----END ENCRYPTED PRIVATE KEY-----"));
-        assert!(is_encrypted("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00\n"));
-        assert!(!is_encrypted("-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----"));
+        assert!(is_encrypted(
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nx\n-----END ENCRYPTED PRIVATE KEY-----"
+        ));
+        assert!(is_encrypted(
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00\n"
+        ));
+        assert!(!is_encrypted(
+            "-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----"
+        ));
     }
 }

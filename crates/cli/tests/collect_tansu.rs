@@ -23,7 +23,9 @@ use tierlens_collect::kafka::Connection;
 use tierlens_collect::security::ClientSecurity;
 use tierlens_core::demo::demo_snapshot;
 use tierlens_core::ingest::metadata_serde::MetadataRecord;
+use tierlens_core::ingest::snapshot_v1::to_json;
 use tierlens_core::ingest::{formatter_dump, load};
+use tierlens_core::leaks::layout::uuid_to_base64;
 use tierlens_core::model::TopicConfig;
 use tierlens_core::synth::metadata_records;
 use tierlens_core::{Snapshot, SnapshotSource};
@@ -59,8 +61,8 @@ impl Broker {
                 "memory://tansu/",
             ])
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(std::fs::File::create(log.with_extension("err")).unwrap())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
         let broker = Broker { child, port };
@@ -105,7 +107,13 @@ fn scratch(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-fn create_topic(conn: &mut Connection, name: &str, partitions: i32, configs: &[(&str, String)]) {
+/// Creates a topic; returns the id the broker gave it.
+fn create_topic(
+    conn: &mut Connection,
+    name: &str,
+    partitions: i32,
+    configs: &[(&str, String)],
+) -> [u8; 16] {
     let v = conn.version::<CreateTopicsRequest>(7).unwrap();
     let req = CreateTopicsRequest::default()
         .with_timeout_ms(10_000)
@@ -125,6 +133,7 @@ fn create_topic(conn: &mut Connection, name: &str, partitions: i32, configs: &[(
             )]);
     let resp = conn.call(&req, v).unwrap();
     assert_eq!(resp.topics[0].error_code, 0, "create {name}: {resp:?}");
+    *resp.topics[0].topic_id.as_bytes()
 }
 
 /// Produces `values` to one partition as one batch; returns the base offset the broker gave.
@@ -178,7 +187,7 @@ fn produce(conn: &mut Connection, topic: &str, partition: i32, values: &[Vec<u8>
 /// its topics with some retention configs, and 3 records in each topic's partition 0.
 /// Returns the formatter text of the metadata records as the console consumer would print it.
 fn seed(broker: &Broker) -> String {
-    let demo = demo_snapshot();
+    let mut demo = demo_snapshot();
     let mut conn = broker.connect();
     create_topic(
         &mut conn,
@@ -186,9 +195,9 @@ fn seed(broker: &Broker) -> String {
         METADATA_PARTITIONS,
         &[("retention.ms", "-1".into())],
     );
-    for t in &demo.topics {
+    for t in &mut demo.topics {
         let partitions = t.partitions.iter().map(|p| p.partition).max().unwrap_or(0) + 1;
-        create_topic(
+        let id = create_topic(
             &mut conn,
             &t.name,
             partitions,
@@ -200,6 +209,8 @@ fn seed(broker: &Broker) -> String {
                 ("segment.bytes", t.config.segment_bytes.to_string()),
             ],
         );
+        // The records name the topic by the id the cluster gave it, as a broker's would.
+        t.topic_id = Some(uuid_to_base64(&id));
         produce(&mut conn, &t.name, 0, &[b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
     }
     // Each metadata partition's records, in order, produced in batches of up to 50.
@@ -285,10 +296,15 @@ fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
         "10s",
     ]);
     assert_eq!(run.status, 0, "{}", run.stderr);
+    eprintln!("tierlens collect took {:?}; it said:\n{}", run.elapsed, run.stderr);
     let collected = load(&std::fs::read(&out).unwrap()).unwrap();
-    assert!(collected.problems.is_empty(), "{:?}", collected.problems);
     let dump = formatter_dump::parse(&text).unwrap();
+    // Nothing dropped; the JSON reader's warnings (the demo's deliberate overlaps) are those
+    // the dump's snapshot gets as JSON.
     assert!(dump.problems.is_empty(), "{:?}", dump.problems);
+    let dump_as_json = load(to_json(&dump.snapshot, false).as_bytes()).unwrap();
+    assert_eq!(collected.problems, dump_as_json.problems);
+    assert!(collected.problems.iter().all(|p| !p.kind.drops_data()));
     let s = &collected.snapshot;
     assert_eq!(metadata_only(s), metadata_only(&dump.snapshot));
     let segments: usize = s
@@ -342,6 +358,8 @@ fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
         .as_millis() as i64;
     assert!((now - s.captured_at_ms).abs() < 600_000, "{}", s.captured_at_ms);
     assert!(run.stderr.contains("kafkaVersion is not set"), "{}", run.stderr);
+    // The records name each topic by the cluster's own id: no "re-created" note.
+    assert!(!run.stderr.contains("re-created"), "{}", run.stderr);
 
     // --topics: one topic only; --kafka-version and --cluster recorded; standard output.
     let only = &demo.topics[1].name;

@@ -143,10 +143,12 @@ pub struct Settings {
     pub client_id: String,
 }
 
-/// The newest version of each request this client fills in. Fetch stays at v12, the last that
-/// names topics (v13+ uses topic ids only); ListOffsets v8 brought `-4` (earliest-local).
+/// The newest version of each request this client fills in. Fetch stays at v11: v12 only adds
+/// tagged fields this client does not need (diverging epoch, leader hints), and a broker that
+/// writes a tag v12 does not define (tansu 0.6 does) would make the response unreadable; v13+
+/// names topics by id only. ListOffsets v8 brought `-4` (earliest-local).
 const METADATA_MAX: i16 = 12;
-const FETCH_MAX: i16 = 12;
+const FETCH_MAX: i16 = 11;
 const LIST_OFFSETS_MAX: i16 = 8;
 const DESCRIBE_CONFIGS_MAX: i16 = 4;
 const LIST_OFFSETS_EARLIEST_LOCAL: i16 = 8;
@@ -358,8 +360,6 @@ impl Cluster for KafkaCluster {
         let v = self
             .bootstrap
             .version::<DescribeConfigsRequest>(DESCRIBE_CONFIGS_MAX)?;
-        let keys: Option<Vec<StrBytes>> = (!keys.is_empty())
-            .then(|| keys.iter().map(|k| StrBytes::from_string(k.to_string())).collect());
         const TOPIC_RESOURCE: i8 = 2;
         let req = DescribeConfigsRequest::default().with_resources(
             topics
@@ -368,7 +368,10 @@ impl Cluster for KafkaCluster {
                     DescribeConfigsResource::default()
                         .with_resource_type(TOPIC_RESOURCE)
                         .with_resource_name(StrBytes::from_string(t.clone()))
-                        .with_configuration_keys(keys.clone())
+                        // Every key: naming a few is only an optimisation, which a broker
+                        // may decode wrongly (tansu 0.6 drops the connection); `keys` is
+                        // applied to the answer instead.
+                        .with_configuration_keys(None)
                 })
                 .collect(),
         );
@@ -387,6 +390,7 @@ impl Cluster for KafkaCluster {
             } else {
                 Ok(r.configs
                     .iter()
+                    .filter(|c| keys.is_empty() || keys.contains(&c.name.as_str()))
                     .map(|c| {
                         (
                             c.name.as_str().to_string(),

@@ -23,7 +23,9 @@ use leptos_router::components::Router;
 
 use components::{LoadPanel, StatusBanner};
 use derived::Derived;
-use state::{apply_theme, embed_mode, query, AppState, LoadStatus, Settings, Source, DEMO_SNAPSHOT};
+use state::{
+    apply_theme, embed_mode, query, AppState, LoadStatus, Settings, Source, DEMO_SNAPSHOT,
+};
 
 /// The whole app. There is no path routing: the bundle may be served under any path (admin
 /// portals, iframes), so the view is chosen by the URL query alone.
@@ -177,20 +179,24 @@ fn RefreshBadge() -> impl IntoView {
                 d.as_ref()
                     .map(|d| tierlens_core::units::format_timestamp_utc(d.snapshot.captured_at_ms))
             });
-            Some(view! {
-                <span class="refresh" data-testid="refresh" data-every-ms=ms.to_string()>
-                    {format!(
-                        " · ↻ {} · captured {}",
-                        tierlens_core::units::format_duration_ms(ms),
-                        captured.unwrap_or_default(),
-                    )}
-                </span>
+            Some(
+                view! {
+                    <span class="refresh" data-testid="refresh" data-every-ms=ms.to_string()>
+                        {format!(
+                            " · ↻ {} · captured {}",
+                            tierlens_core::units::format_duration_ms(ms),
+                            captured.unwrap_or_default(),
+                        )}
+                    </span>
+                }
+                .into_any(),
+            )
+        }
+        Some(Err(why)) => Some(
+            view! {
+                <span class="refresh refresh-bad" data-testid="refresh">{format!(" · {why}")}</span>
             }
-            .into_any())
-        }
-        Some(Err(why)) => Some(view! {
-            <span class="refresh refresh-bad" data-testid="refresh">{format!(" · {why}")}</span>
-        }
-        .into_any()),
+            .into_any(),
+        ),
     }
 }

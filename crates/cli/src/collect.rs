@@ -104,8 +104,7 @@ fn collect_to_file(c: &Collect) -> Result<ExitCode, CollectCliError> {
         kafka_version: c.kafka_version.clone(),
         now_ms,
     };
-    let collected =
-        collect(&mut cluster, &options, &mut bars).map_err(CollectCliError::Collect)?;
+    let collected = collect(&mut cluster, &options, &mut bars).map_err(CollectCliError::Collect)?;
     bars.bar.finish_and_clear();
 
     let snapshot = &collected.loaded.snapshot;

@@ -61,8 +61,9 @@ fn a_peer_that_never_answers_times_out_instead_of_hanging() {
     let run = tierlens(&["collect", "--bootstrap", &addr, "--timeout", "1s"]);
     assert_eq!(run.status, 2, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains(&format!("{addr}: no answer to ApiVersions within the timeout")),
+        run.stderr.contains(&format!(
+            "{addr}: no answer to ApiVersions within the timeout"
+        )),
         "{}",
         run.stderr
     );
@@ -144,5 +145,9 @@ fn nothing_listening_is_a_quick_clear_error() {
     assert!(run.stderr.contains("cannot connect"), "{}", run.stderr);
     let run = tierlens(&["collect", "--bootstrap", "no-port"]);
     assert_eq!(run.status, 2);
-    assert!(run.stderr.contains("\"no-port\" is not HOST:PORT"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("\"no-port\" is not HOST:PORT"),
+        "{}",
+        run.stderr
+    );
 }

@@ -40,9 +40,8 @@ struct Broker {
 
 impl Broker {
     fn start() -> Broker {
-        let bin = std::env::var("TANSU").expect(
-            "TANSU must name the tansu binary (scripts/test.sh installs it and sets it)",
-        );
+        let bin = std::env::var("TANSU")
+            .expect("TANSU must name the tansu binary (scripts/test.sh installs it and sets it)");
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -205,13 +204,21 @@ fn seed(broker: &Broker) -> String {
                 ("remote.storage.enable", "true".into()),
                 ("retention.ms", t.config.retention_ms.to_string()),
                 ("retention.bytes", t.config.retention_bytes.to_string()),
-                ("local.retention.ms", t.config.local_retention_ms.to_string()),
+                (
+                    "local.retention.ms",
+                    t.config.local_retention_ms.to_string(),
+                ),
                 ("segment.bytes", t.config.segment_bytes.to_string()),
             ],
         );
         // The records name the topic by the id the cluster gave it, as a broker's would.
         t.topic_id = Some(uuid_to_base64(&id));
-        produce(&mut conn, &t.name, 0, &[b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+        produce(
+            &mut conn,
+            &t.name,
+            0,
+            &[b"a".to_vec(), b"b".to_vec(), b"c".to_vec()],
+        );
     }
     // Each metadata partition's records, in order, produced in batches of up to 50.
     let mut by_partition: BTreeMap<i32, Vec<MetadataRecord>> = BTreeMap::new();
@@ -296,7 +303,10 @@ fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
         "10s",
     ]);
     assert_eq!(run.status, 0, "{}", run.stderr);
-    eprintln!("tierlens collect took {:?}; it said:\n{}", run.elapsed, run.stderr);
+    eprintln!(
+        "tierlens collect took {:?}; it said:\n{}",
+        run.elapsed, run.stderr
+    );
     let collected = load(&std::fs::read(&out).unwrap()).unwrap();
     let dump = formatter_dump::parse(&text).unwrap();
     // Nothing dropped; the JSON reader's warnings (the demo's deliberate overlaps) are those
@@ -356,8 +366,16 @@ fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    assert!((now - s.captured_at_ms).abs() < 600_000, "{}", s.captured_at_ms);
-    assert!(run.stderr.contains("kafkaVersion is not set"), "{}", run.stderr);
+    assert!(
+        (now - s.captured_at_ms).abs() < 600_000,
+        "{}",
+        s.captured_at_ms
+    );
+    assert!(
+        run.stderr.contains("kafkaVersion is not set"),
+        "{}",
+        run.stderr
+    );
     // The records name each topic by the cluster's own id: no "re-created" note.
     assert!(!run.stderr.contains("re-created"), "{}", run.stderr);
 
@@ -377,7 +395,11 @@ fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let one = load(&out.stdout).unwrap().snapshot;
     let names: Vec<&str> = one.topics.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, [only.as_str()]);
@@ -385,7 +407,12 @@ fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
     assert_eq!(one.cluster.as_deref(), Some("test-cluster"));
     assert_eq!(
         metadata_only(&one).topics[0],
-        metadata_only(s).topics.iter().find(|t| t.name == *only).unwrap().clone()
+        metadata_only(s)
+            .topics
+            .iter()
+            .find(|t| t.name == *only)
+            .unwrap()
+            .clone()
     );
 }
 
@@ -393,7 +420,13 @@ fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
 #[ignore = "needs a tansu broker (TANSU=path): scripts/test.sh runs it"]
 fn a_broker_without_the_metadata_topic_and_a_stopped_broker_are_clear_errors() {
     let broker = Broker::start();
-    let run = tierlens(&["collect", "--bootstrap", &broker.bootstrap(), "--timeout", "10s"]);
+    let run = tierlens(&[
+        "collect",
+        "--bootstrap",
+        &broker.bootstrap(),
+        "--timeout",
+        "10s",
+    ]);
     assert_eq!(run.status, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("no __remote_log_metadata topic"),

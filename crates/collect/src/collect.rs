@@ -57,7 +57,9 @@ impl Progress for Quiet {}
 pub enum Note {
     #[error("{METADATA_TOPIC}-{partition} starts at offset {start}: earlier records were deleted, so segments copied before them may be missing")]
     MetadataTruncated { partition: i32, start: i64 },
-    #[error("{topic}: {key} was not returned by DescribeConfigs; Kafka's default {default} is used")]
+    #[error(
+        "{topic}: {key} was not returned by DescribeConfigs; Kafka's default {default} is used"
+    )]
     ConfigDefault {
         topic: String,
         key: &'static str,
@@ -371,8 +373,7 @@ fn add_offsets<C: Cluster>(
             });
             continue;
         };
-        if let (Some(cluster_id), Some(snapshot_id)) = (live.topic_id, topic.topic_id.as_deref())
-        {
+        if let (Some(cluster_id), Some(snapshot_id)) = (live.topic_id, topic.topic_id.as_deref()) {
             let cluster_id = uuid_to_base64(&cluster_id);
             if cluster_id != snapshot_id {
                 notes.push(Note::TopicIdDiffers {
@@ -394,10 +395,9 @@ fn add_offsets<C: Cluster>(
             // not support earliest-local says so for every partition alike.
             let mut unknown: Option<(usize, String)> = None;
             for p in &mut topic.partitions {
-                let answer = answers
-                    .get(&p.partition)
-                    .cloned()
-                    .unwrap_or_else(|| Err("the partition is not in the cluster's metadata".into()));
+                let answer = answers.get(&p.partition).cloned().unwrap_or_else(|| {
+                    Err("the partition is not in the cluster's metadata".into())
+                });
                 match answer {
                     Ok(o) => match spec {
                         OffsetSpec::Earliest => p.log_start_offset = Some(o),

@@ -41,7 +41,8 @@ impl Fake {
         for r in metadata_records(&demo) {
             let tip = match &r {
                 tierlens_core::ingest::metadata_serde::MetadataRecord::Segment {
-                    partition, ..
+                    partition,
+                    ..
                 }
                 | tierlens_core::ingest::metadata_serde::MetadataRecord::Update {
                     partition, ..
@@ -78,7 +79,10 @@ impl Fake {
                     .collect(),
             });
             let mut c = BTreeMap::new();
-            c.insert("retention.ms".to_string(), Some(t.config.retention_ms.to_string()));
+            c.insert(
+                "retention.ms".to_string(),
+                Some(t.config.retention_ms.to_string()),
+            );
             c.insert(
                 "retention.bytes".to_string(),
                 Some(t.config.retention_bytes.to_string()),
@@ -159,9 +163,7 @@ impl Cluster for Fake {
                     match spec {
                         OffsetSpec::Earliest => Ok(100 + i64::from(p.partition)),
                         OffsetSpec::Latest => Ok(1_000_000 + i64::from(p.partition)),
-                        OffsetSpec::EarliestLocal if self.earliest_local_supported => {
-                            Ok(500_000)
-                        }
+                        OffsetSpec::EarliestLocal if self.earliest_local_supported => Ok(500_000),
                         OffsetSpec::EarliestLocal => Err("ListOffsets up to v7".into()),
                     }
                 };
@@ -264,7 +266,10 @@ fn collects_what_the_formatter_dump_of_the_same_records_gives_plus_configs_and_o
     assert_eq!(got.loaded.problems, dump.problems);
     let total: usize = fake.metadata.values().map(|v| v.len()).sum();
     assert_eq!(got.records, total as u64);
-    assert_eq!((progress.total, progress.read), (total as u64, total as u64));
+    assert_eq!(
+        (progress.total, progress.read),
+        (total as u64, total as u64)
+    );
     assert_eq!(
         progress.phases,
         ["metadata", "reading", "configs", "offsets"]
@@ -325,10 +330,10 @@ fn options_name_the_cluster_and_version_and_filter_topics() {
         .partitions
         .iter()
         .all(|p| p.local_log_start_offset == Some(500_000)));
-    assert!(!got
-        .notes
-        .iter()
-        .any(|n| matches!(n, Note::KafkaVersionUnknown { .. } | Note::OffsetsUnknown { .. })));
+    assert!(!got.notes.iter().any(|n| matches!(
+        n,
+        Note::KafkaVersionUnknown { .. } | Note::OffsetsUnknown { .. }
+    )));
 
     // A regex nothing matches: a clear error, not an empty snapshot.
     let (mut fake, _) = Fake::demo();
@@ -346,7 +351,15 @@ fn a_partition_that_returns_nothing_ends_in_an_error_not_a_hang() {
     fake.stuck = Some(1);
     let e = collect(&mut fake, &options(), &mut Count::default()).unwrap_err();
     assert!(
-        matches!(e, CollectError::Stalled { partition: 1, offset: 0, fetches: 5, .. }),
+        matches!(
+            e,
+            CollectError::Stalled {
+                partition: 1,
+                offset: 0,
+                fetches: 5,
+                ..
+            }
+        ),
         "{e}"
     );
 }
@@ -377,9 +390,10 @@ fn deleted_metadata_bad_values_re_created_and_gone_topics_are_noted() {
     fake.info.topics[1].topic_id = Some([1; 16]);
     let recreated = fake.info.topics[1].name.clone();
     let got = collect(&mut fake, &options(), &mut Count::default()).unwrap();
-    assert!(got
-        .notes
-        .contains(&Note::MetadataTruncated { partition: 0, start: 2 }));
+    assert!(got.notes.contains(&Note::MetadataTruncated {
+        partition: 0,
+        start: 2
+    }));
     assert!(got.notes.contains(&Note::TopicGone { topic: gone }));
     assert!(got
         .notes

@@ -7,8 +7,22 @@ use tierlens_core::ingest::load_text;
 use tierlens_core::synth::metadata_records;
 use tierlens_core::{SegmentState, Snapshot};
 
-/// Each partition's segments as comparable tuples (what a replay can know).
-fn segments(s: &Snapshot) -> Vec<(String, i32, String, i64, i64, i64, i64, Vec<(i32, i64)>, SegmentState)> {
+/// A segment as a replay can know it: topic, partition, id, offsets, max timestamp, size,
+/// epochs, state.
+type SegmentRow = (
+    String,
+    i32,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    Vec<(i32, i64)>,
+    SegmentState,
+);
+
+/// Each partition's segments as comparable rows.
+fn segments(s: &Snapshot) -> Vec<SegmentRow> {
     let mut out = Vec::new();
     for t in &s.topics {
         for p in &t.partitions {

@@ -65,12 +65,10 @@ impl Connection {
         tcp.set_read_timeout(Some(timeout)).map_err(io)?;
         tcp.set_write_timeout(Some(timeout)).map_err(io)?;
         tcp.set_nodelay(true).map_err(io)?;
-        let stream = security
-            .wrap(tcp, host)
-            .map_err(|e| KafkaError::Security {
-                broker: broker.clone(),
-                source: e,
-            })?;
+        let stream = security.wrap(tcp, host).map_err(|e| KafkaError::Security {
+            broker: broker.clone(),
+            source: e,
+        })?;
         let mut conn = Connection {
             stream,
             broker,
@@ -91,16 +89,18 @@ impl Connection {
             .with_client_software_name(StrBytes::from_static_str("tierlens"))
             .with_client_software_version(StrBytes::from_static_str(env!("CARGO_PKG_VERSION")));
         // v3 is in every broker since Kafka 2.4, far older than tiered storage (3.6).
-        let resp = self.call(&req, 3).map_err(|e| match (&e, security.protocol()) {
-            // A TLS listener answering a plaintext client closes the connection.
-            (KafkaError::Closed { .. }, SecurityProtocol::Plaintext)
-            | (KafkaError::Closed { .. }, SecurityProtocol::SaslPlaintext) => {
-                KafkaError::ClosedAtStart {
-                    broker: self.broker.clone(),
+        let resp = self
+            .call(&req, 3)
+            .map_err(|e| match (&e, security.protocol()) {
+                // A TLS listener answering a plaintext client closes the connection.
+                (KafkaError::Closed { .. }, SecurityProtocol::Plaintext)
+                | (KafkaError::Closed { .. }, SecurityProtocol::SaslPlaintext) => {
+                    KafkaError::ClosedAtStart {
+                        broker: self.broker.clone(),
+                    }
                 }
-            }
-            _ => e,
-        })?;
+                _ => e,
+            })?;
         if resp.error_code != 0 {
             return Err(KafkaError::broker_code(
                 &self.broker,
@@ -122,7 +122,10 @@ impl Connection {
         Ok(())
     }
 
-    fn authenticate(&mut self, mut session: crate::security::SaslSession) -> Result<(), KafkaError> {
+    fn authenticate(
+        &mut self,
+        mut session: crate::security::SaslSession,
+    ) -> Result<(), KafkaError> {
         let mechanism = session.mechanism().to_string();
         let v = self.version::<SaslHandshakeRequest>(1)?;
         if v < 1 {
@@ -205,11 +208,7 @@ impl Connection {
     }
 
     /// One request and its response.
-    pub fn call<R: Request>(
-        &mut self,
-        req: &R,
-        version: i16,
-    ) -> Result<R::Response, KafkaError> {
+    pub fn call<R: Request>(&mut self, req: &R, version: i16) -> Result<R::Response, KafkaError> {
         let api = api_name(R::KEY);
         self.correlation_id = self.correlation_id.wrapping_add(1);
         let header = RequestHeader::default()
@@ -236,6 +235,13 @@ impl Connection {
 
         let mut size = [0u8; 4];
         self.read_exact(&mut size, api)?;
+        // A TLS record (alert or handshake, version 3.x) where a Kafka size should be: a TLS
+        // listener answering a plaintext client.
+        if matches!(size[0], 0x15 | 0x16) && size[1] == 0x03 && !self.stream.is_tls() {
+            return Err(KafkaError::TlsListener {
+                broker: self.broker.clone(),
+            });
+        }
         let size = i32::from_be_bytes(size);
         if size < 0 || size as usize > MAX_RESPONSE_BYTES {
             return Err(KafkaError::Protocol {

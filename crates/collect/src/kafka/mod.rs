@@ -7,19 +7,18 @@
 //! one partition after another and a plain timeout is the simplest guarantee against a hang.
 mod conn;
 
-pub use conn::Connection;
 use crate::cluster::{
     Cluster, ClusterInfo, Fetched, FetchedRecord, OffsetAnswer, OffsetSpec, PartitionInfo,
     TopicConfigs, TopicInfo,
 };
 use crate::security::{ClientSecurity, SecurityError};
 use bytes::{Buf, Bytes};
+pub use conn::Connection;
 use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
 use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
 use kafka_protocol::messages::list_offsets_request::{ListOffsetsPartition, ListOffsetsTopic};
 use kafka_protocol::messages::{
-    BrokerId, DescribeConfigsRequest, FetchRequest, ListOffsetsRequest, MetadataRequest,
-    TopicName,
+    BrokerId, DescribeConfigsRequest, FetchRequest, ListOffsetsRequest, MetadataRequest, TopicName,
 };
 use kafka_protocol::protocol::{Request, StrBytes};
 use kafka_protocol::records::RecordBatchDecoder;
@@ -56,6 +55,8 @@ pub enum KafkaError {
     Closed { broker: String, api: &'static str },
     #[error("{broker}: the broker closed the connection at once: is this a TLS or SASL listener? (set security.protocol in --command-config)")]
     ClosedAtStart { broker: String },
+    #[error("{broker}: the listener answered with TLS: set security.protocol=SSL (or SASL_SSL) in --command-config")]
+    TlsListener { broker: String },
     #[error("{broker}: {source}")]
     Security {
         broker: String,
@@ -257,7 +258,10 @@ impl KafkaCluster {
                     "{} offers ListOffsets up to v{offered}; earliest-local (timestamp -4) needs v{LIST_OFFSETS_EARLIEST_LOCAL} (Kafka 3.6+)",
                     conn.broker
                 );
-                return Ok(partitions.iter().map(|&p| (p, Err(reason.clone()))).collect());
+                return Ok(partitions
+                    .iter()
+                    .map(|&p| (p, Err(reason.clone())))
+                    .collect());
             }
             LIST_OFFSETS_MAX
         } else {
@@ -285,7 +289,11 @@ impl KafkaCluster {
             .iter()
             .map(|&p| (p, Err("the broker did not answer for it".to_string())))
             .collect();
-        for t in resp.topics.iter().filter(|t| t.name.0.as_str() == topic.name) {
+        for t in resp
+            .topics
+            .iter()
+            .filter(|t| t.name.0.as_str() == topic.name)
+        {
             for p in &t.partitions {
                 let answer = if p.error_code != 0 {
                     Err(format!("the broker answered {}", code_name(p.error_code)))
@@ -469,7 +477,12 @@ impl Cluster for KafkaCluster {
         let resp = conn.call(&req, v)?;
         let broker = conn.broker.clone();
         if resp.error_code != 0 {
-            return Err(KafkaError::broker_code(&broker, "Fetch", resp.error_code, None));
+            return Err(KafkaError::broker_code(
+                &broker,
+                "Fetch",
+                resp.error_code,
+                None,
+            ));
         }
         let data = resp
             .responses
@@ -490,15 +503,12 @@ impl Cluster for KafkaCluster {
                 Some(format!("{}-{partition} at offset {offset}", topic.name)),
             ));
         }
-        let (records, next_offset) = read_batches(
-            data.records.clone().unwrap_or_default(),
-            offset,
-        )
-        .map_err(|message| KafkaError::Protocol {
-            broker,
-            api: "Fetch",
-            message: format!("{}-{partition} at offset {offset}: {message}", topic.name),
-        })?;
+        let (records, next_offset) = read_batches(data.records.clone().unwrap_or_default(), offset)
+            .map_err(|message| KafkaError::Protocol {
+                broker,
+                api: "Fetch",
+                message: format!("{}-{partition} at offset {offset}: {message}", topic.name),
+            })?;
         Ok(Fetched {
             records,
             next_offset,
@@ -516,10 +526,7 @@ const BATCH_HEADER: usize = 12;
 /// The records of the complete batches in a fetch response (a response may end with a batch cut
 /// short: the next fetch asks for it again), and the offset after the last batch read. Control
 /// records (transaction markers) are skipped but advance the offset.
-fn read_batches(
-    mut bytes: Bytes,
-    from: i64,
-) -> Result<(Vec<FetchedRecord>, i64), String> {
+fn read_batches(mut bytes: Bytes, from: i64) -> Result<(Vec<FetchedRecord>, i64), String> {
     let mut records = Vec::new();
     let mut next = from;
     while bytes.len() >= BATCH_HEADER {

@@ -6,15 +6,6 @@
 //!
 //! These tests need the broker binary: `TANSU=/path/to/tansu`. `scripts/test.sh` installs it
 //! (cached) and runs them with `--ignored`; plain `cargo test` leaves them out.
-use bytes::{Bytes, BytesMut};
-use kafka_protocol::messages::create_topics_request::{CreatableTopic, CreatableTopicConfig};
-use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
-use kafka_protocol::messages::{CreateTopicsRequest, ProduceRequest, TopicName};
-use kafka_protocol::protocol::StrBytes;
-use kafka_protocol::records::{
-    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
-};
-use std::collections::BTreeMap;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -22,12 +13,9 @@ use std::time::{Duration, Instant};
 use tierlens_collect::kafka::Connection;
 use tierlens_collect::security::ClientSecurity;
 use tierlens_core::demo::demo_snapshot;
-use tierlens_core::ingest::metadata_serde::MetadataRecord;
 use tierlens_core::ingest::snapshot_v1::to_json;
 use tierlens_core::ingest::{formatter_dump, load};
-use tierlens_core::leaks::layout::uuid_to_base64;
 use tierlens_core::model::TopicConfig;
-use tierlens_core::synth::metadata_records;
 use tierlens_core::{Snapshot, SnapshotSource};
 
 const METADATA_PARTITIONS: i32 = 5;
@@ -106,148 +94,19 @@ fn scratch(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-/// Creates a topic; returns the id the broker gave it.
-fn create_topic(
-    conn: &mut Connection,
-    name: &str,
-    partitions: i32,
-    configs: &[(&str, String)],
-) -> [u8; 16] {
-    let v = conn.version::<CreateTopicsRequest>(7).unwrap();
-    let req = CreateTopicsRequest::default()
-        .with_timeout_ms(10_000)
-        .with_topics(vec![CreatableTopic::default()
-            .with_name(TopicName(StrBytes::from_string(name.to_string())))
-            .with_num_partitions(partitions)
-            .with_replication_factor(1)
-            .with_configs(
-                configs
-                    .iter()
-                    .map(|(k, v)| {
-                        CreatableTopicConfig::default()
-                            .with_name(StrBytes::from_string(k.to_string()))
-                            .with_value(Some(StrBytes::from_string(v.clone())))
-                    })
-                    .collect(),
-            )]);
-    let resp = conn.call(&req, v).unwrap();
-    assert_eq!(resp.topics[0].error_code, 0, "create {name}: {resp:?}");
-    *resp.topics[0].topic_id.as_bytes()
-}
-
-/// Produces `values` to one partition as one batch; returns the base offset the broker gave.
-fn produce(conn: &mut Connection, topic: &str, partition: i32, values: &[Vec<u8>]) -> i64 {
-    let records: Vec<Record> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| Record {
-            transactional: false,
-            control: false,
-            delete_horizon: false,
-            partition_leader_epoch: -1,
-            producer_id: -1,
-            producer_epoch: -1,
-            timestamp_type: TimestampType::Creation,
-            offset: i as i64,
-            sequence: -1,
-            timestamp: 1_700_000_000_000,
-            key: None,
-            value: Some(Bytes::from(v.clone())),
-            headers: Default::default(),
-        })
-        .collect();
-    let mut batch = BytesMut::new();
-    RecordBatchEncoder::encode(
-        &mut batch,
-        &records,
-        &RecordEncodeOptions {
-            version: 2,
-            compression: Compression::None,
-        },
-    )
-    .unwrap();
-    let v = conn.version::<ProduceRequest>(9).unwrap();
-    let req = ProduceRequest::default()
-        .with_acks(-1)
-        .with_timeout_ms(10_000)
-        .with_topic_data(vec![TopicProduceData::default()
-            .with_name(TopicName(StrBytes::from_string(topic.to_string())))
-            .with_partition_data(vec![PartitionProduceData::default()
-                .with_index(partition)
-                .with_records(Some(batch.freeze()))])]);
-    let resp = conn.call(&req, v).unwrap();
-    let p = &resp.responses[0].partition_responses[0];
-    assert_eq!(p.error_code, 0, "produce to {topic}-{partition}: {resp:?}");
-    p.base_offset
-}
-
-/// The seeded cluster: the demo's segments as metadata records (spread over the metadata
-/// partitions by user partition, as Kafka's partitioner keeps a partition's records together),
-/// its topics with some retention configs, and 3 records in each topic's partition 0.
-/// Returns the formatter text of the metadata records as the console consumer would print it.
+/// The seeded cluster: the demo's segments as metadata records, its topics with some retention
+/// configs, and 3 records in each topic's partition 0. Returns the formatter text of the
+/// metadata records as the console consumer would print it.
 fn seed(broker: &Broker) -> String {
     let mut demo = demo_snapshot();
-    let mut conn = broker.connect();
-    create_topic(
-        &mut conn,
-        "__remote_log_metadata",
+    tierlens_collect::seed::seed(
+        &mut broker.connect(),
+        &mut demo,
         METADATA_PARTITIONS,
-        &[("retention.ms", "-1".into())],
-    );
-    for t in &mut demo.topics {
-        let partitions = t.partitions.iter().map(|p| p.partition).max().unwrap_or(0) + 1;
-        let id = create_topic(
-            &mut conn,
-            &t.name,
-            partitions,
-            &[
-                ("remote.storage.enable", "true".into()),
-                ("retention.ms", t.config.retention_ms.to_string()),
-                ("retention.bytes", t.config.retention_bytes.to_string()),
-                (
-                    "local.retention.ms",
-                    t.config.local_retention_ms.to_string(),
-                ),
-                ("segment.bytes", t.config.segment_bytes.to_string()),
-            ],
-        );
-        // The records name the topic by the id the cluster gave it, as a broker's would.
-        t.topic_id = Some(uuid_to_base64(&id));
-        produce(
-            &mut conn,
-            &t.name,
-            0,
-            &[b"a".to_vec(), b"b".to_vec(), b"c".to_vec()],
-        );
-    }
-    // Each metadata partition's records, in order, produced in batches of up to 50.
-    let mut by_partition: BTreeMap<i32, Vec<MetadataRecord>> = BTreeMap::new();
-    for r in metadata_records(&demo) {
-        let (MetadataRecord::Segment { partition, .. } | MetadataRecord::Update { partition, .. }) =
-            &r
-        else {
-            unreachable!("segments and updates only")
-        };
-        let p = (partition.topic.len() as i32 * 7 + partition.partition) % METADATA_PARTITIONS;
-        by_partition.entry(p).or_default().push(r);
-    }
-    let mut text = String::new();
-    for (p, records) in &by_partition {
-        for chunk in records.chunks(50) {
-            // Kafka 4.0+ writes version 1; earlier ones version 0: both, alternately.
-            let values: Vec<Vec<u8>> = chunk
-                .iter()
-                .enumerate()
-                .map(|(i, r)| r.encode((i % 2) as u16))
-                .collect();
-            let base = produce(&mut conn, "__remote_log_metadata", *p, &values);
-            for (i, r) in chunk.iter().enumerate() {
-                text.push_str(&r.formatter_line(*p, base + i as i64).unwrap());
-                text.push('\n');
-            }
-        }
-    }
-    text
+        3,
+        |_| {},
+    )
+    .unwrap()
 }
 
 struct Run {

@@ -25,7 +25,7 @@ pub const CONFIG_KEYS: [&str; 5] = [
 ];
 
 /// Fetches of a partition that return nothing before its end is reached, in a row, before the
-/// collector gives up on it (each fetch waits at most the broker's `max_wait_ms`).
+/// collector gives up on it; it waits 50, 100, 200, 400 ms between them.
 const MAX_EMPTY_FETCHES: u32 = 5;
 
 #[derive(Debug, Clone, Default)]
@@ -233,6 +233,7 @@ fn read_metadata<C: Cluster>(
                         fetches: empty,
                     });
                 }
+                std::thread::sleep(std::time::Duration::from_millis(25 << empty));
                 continue;
             }
             empty = 0;

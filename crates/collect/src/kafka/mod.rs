@@ -453,8 +453,10 @@ impl Cluster for KafkaCluster {
             .iter()
             .find(|p| p.partition == partition)
             .map_or(-1, |p| p.leader);
-        // The broker may wait up to max_wait_ms for new data; keep that well inside our timeout.
-        let max_wait_ms = (self.settings.timeout.as_millis() / 4).clamp(1, 500) as i32;
+        // The collector only asks below the end it saw at the start, so there is always data:
+        // no reason to let the broker wait for more. (A broker that holds every fetch for
+        // max_wait_ms regardless, as tansu 0.6 does, made 100,000 segments take 13 s, not 3 s.)
+        let max_wait_ms = 0;
         let conn = self.leader(leader, &topic.name, partition)?;
         let v = conn.version::<FetchRequest>(FETCH_MAX)?;
         let req = FetchRequest::default()

@@ -1,31 +1,12 @@
 //! `tierlens collect` against peers that are not (working) brokers: it must end, say what
 //! happened, and never print a credential. (The broker end to end is `collect_tansu.rs`.)
+mod common;
+
+use common::tierlens;
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Run {
-    status: i32,
-    stdout: String,
-    stderr: String,
-    elapsed: Duration,
-}
-
-fn tierlens(args: &[&str]) -> Run {
-    let t = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_tierlens"))
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        status: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: t.elapsed(),
-    }
-}
+use std::time::Duration;
 
 /// A loopback listener that accepts connections and reads them; `answer` decides what then
 /// happens: keep silent (`false`), or close at once (`true`).

@@ -6,6 +6,9 @@
 //!
 //! These tests need the broker binary: `TANSU=/path/to/tansu`. `scripts/test.sh` installs it
 //! (cached) and runs them with `--ignored`; plain `cargo test` leaves them out.
+mod common;
+
+use common::tierlens;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -107,25 +110,6 @@ fn seed(broker: &Broker) -> String {
         |_| {},
     )
     .unwrap()
-}
-
-struct Run {
-    status: i32,
-    stderr: String,
-    elapsed: Duration,
-}
-
-fn tierlens(args: &[&str]) -> Run {
-    let t = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_tierlens"))
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        status: out.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: t.elapsed(),
-    }
 }
 
 /// What the formatter-dump path can know: no configs, offsets, cluster or capture time.
@@ -240,26 +224,19 @@ fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
 
     // --topics: one topic only; --kafka-version and --cluster recorded; standard output.
     let only = &demo.topics[1].name;
-    let out = Command::new(env!("CARGO_BIN_EXE_tierlens"))
-        .args([
-            "collect",
-            "--bootstrap",
-            &broker.bootstrap(),
-            "--topics",
-            &format!("^{only}$"),
-            "--kafka-version",
-            "3.9.0",
-            "--cluster",
-            "test-cluster",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let one = load(&out.stdout).unwrap().snapshot;
+    let run = tierlens(&[
+        "collect",
+        "--bootstrap",
+        &broker.bootstrap(),
+        "--topics",
+        &format!("^{only}$"),
+        "--kafka-version",
+        "3.9.0",
+        "--cluster",
+        "test-cluster",
+    ]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let one = load(run.stdout.as_bytes()).unwrap().snapshot;
     let names: Vec<&str> = one.topics.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, [only.as_str()]);
     assert_eq!(one.kafka_version.as_deref(), Some("3.9.0"));

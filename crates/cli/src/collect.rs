@@ -37,21 +37,39 @@ impl Bars {
         } else {
             ProgressBar::hidden()
         };
-        Bars { bar }
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        let bars = Bars { bar };
+        bars.spinner();
+        bars
+    }
+
+    fn spinner(&self) {
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            self.bar.set_style(style);
+        }
     }
 }
 
 impl Progress for Bars {
     fn phase(&mut self, what: &str) {
-        self.bar.set_message(what.to_string());
-        self.bar.tick();
+        let message = match what {
+            "metadata" => "reading the cluster's metadata",
+            "reading" => "reading __remote_log_metadata",
+            "configs" => "DescribeConfigs: retention configs",
+            "offsets" => "ListOffsets: earliest, latest, earliest-local",
+            other => other,
+        };
+        if what != "reading" {
+            self.spinner();
+        }
+        self.bar.set_message(message.to_string());
     }
 
     fn records_total(&mut self, total: u64) {
         self.bar.set_length(total);
         self.bar.set_position(0);
         if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} {msg} __remote_log_metadata [{bar:30}] {human_pos}/{human_len} records ({per_sec}, {eta})",
+            "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} records ({elapsed}, {eta} left)",
         ) {
             self.bar.set_style(style.progress_chars("=> "));
         }
@@ -90,7 +108,7 @@ fn collect_to_file(c: &Collect) -> Result<ExitCode, CollectCliError> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
     let mut bars = Bars::new();
-    bars.phase("connecting");
+    bars.phase("connecting to the bootstrap servers");
     let mut cluster = KafkaCluster::connect(Settings {
         bootstrap: c.bootstrap.clone(),
         security,

@@ -58,12 +58,13 @@ pub enum Note {
     #[error("{METADATA_TOPIC}-{partition} starts at offset {start}: earlier records were deleted, so segments copied before them may be missing")]
     MetadataTruncated { partition: i32, start: i64 },
     #[error(
-        "{topic}: {key} was not returned by DescribeConfigs; Kafka's default {default} is used"
+        "{key} was not returned by DescribeConfigs for {}; Kafka's default {default} is used",
+        named(topics)
     )]
     ConfigDefault {
-        topic: String,
         key: &'static str,
         default: i64,
+        topics: Vec<String>,
     },
     #[error("{topic}: {key} = {value:?} is not a number; Kafka's default {default} is used")]
     ConfigUnreadable {
@@ -82,15 +83,34 @@ pub enum Note {
         cluster_id: String,
         snapshot_id: String,
     },
-    #[error("{topic}: {spec} offsets of {count} partition(s) are unknown: {reason}")]
+    #[error(
+        "{spec} offsets of {partitions} partition(s) of {} are unknown: {reason}",
+        named(topics)
+    )]
     OffsetsUnknown {
-        topic: String,
         spec: &'static str,
-        count: usize,
         reason: String,
+        partitions: usize,
+        topics: Vec<String>,
     },
     #[error("kafkaVersion is not set: Kafka does not report its release over the protocol{level}; pass --kafka-version (the dashboard assumes the newest profile)")]
     KafkaVersionUnknown { level: String },
+}
+
+/// `topic orders`, or `3 topics (a, b, c)`, or `12 topics (a, b, c, d, e, …)`: a note about a
+/// thousand topics stays one line.
+fn named(topics: &[String]) -> String {
+    const SHOWN: usize = 5;
+    match topics {
+        [one] => format!("topic {one}"),
+        _ => {
+            let mut list = topics[..topics.len().min(SHOWN)].join(", ");
+            if topics.len() > SHOWN {
+                list.push_str(", …");
+            }
+            format!("{} topics ({list})", topics.len())
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -295,6 +315,8 @@ fn add_configs<C: Cluster>(
         .topic_configs(&names, &CONFIG_KEYS)
         .map_err(CollectError::Cluster)?;
     let defaults = TopicConfig::default();
+    // key → topics that did not return it (one note per key, not per topic).
+    let mut defaulted: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     for topic in &mut loaded.snapshot.topics {
         let configs = match described.get(&topic.name) {
             Some(Ok(c)) => c,
@@ -318,11 +340,7 @@ fn add_configs<C: Cluster>(
             let value = match configs.get(key) {
                 Some(Some(v)) => v,
                 _ => {
-                    notes.push(Note::ConfigDefault {
-                        topic: topic.name.clone(),
-                        key,
-                        default,
-                    });
+                    defaulted.entry(key).or_default().push(topic.name.clone());
                     continue;
                 }
             };
@@ -336,6 +354,13 @@ fn add_configs<C: Cluster>(
                 }),
             }
         }
+    }
+    for (key, topics) in defaulted {
+        notes.push(Note::ConfigDefault {
+            key,
+            default: config_field(&defaults, key),
+            topics,
+        });
     }
     Ok(())
 }
@@ -367,6 +392,9 @@ fn add_offsets<C: Cluster>(
     loaded: &mut Loaded,
     notes: &mut Vec<Note>,
 ) -> Result<(), CollectError<C::Error>> {
+    // (kind, reason) → (partitions, topics): a broker without earliest-local says so for
+    // every partition alike, which is one note.
+    let mut unknown: BTreeMap<(OffsetSpec, String), (usize, Vec<String>)> = BTreeMap::new();
     for topic in &mut loaded.snapshot.topics {
         let Some(live) = info.topic(&topic.name) else {
             notes.push(Note::TopicGone {
@@ -392,9 +420,6 @@ fn add_offsets<C: Cluster>(
             let answers = cluster
                 .list_offsets(live, spec)
                 .map_err(CollectError::Cluster)?;
-            // One note per topic and kind of offset, with the first reason: a broker that does
-            // not support earliest-local says so for every partition alike.
-            let mut unknown: Option<(usize, String)> = None;
             for p in &mut topic.partitions {
                 let answer = answers.get(&p.partition).cloned().unwrap_or_else(|| {
                     Err("the partition is not in the cluster's metadata".into())
@@ -406,20 +431,37 @@ fn add_offsets<C: Cluster>(
                         OffsetSpec::EarliestLocal => p.local_log_start_offset = Some(o),
                     },
                     Err(reason) => {
-                        let u = unknown.get_or_insert((0, reason));
+                        let u = unknown.entry((spec, reason)).or_default();
                         u.0 += 1;
+                        if u.1.last() != Some(&topic.name) {
+                            u.1.push(topic.name.clone());
+                        }
                     }
                 }
             }
-            if let Some((count, reason)) = unknown {
-                notes.push(Note::OffsetsUnknown {
-                    topic: topic.name.clone(),
-                    spec: spec.name(),
-                    count,
-                    reason,
-                });
-            }
         }
     }
+    for ((spec, reason), (partitions, topics)) in unknown {
+        notes.push(Note::OffsetsUnknown {
+            spec: spec.name(),
+            reason,
+            partitions,
+            topics,
+        });
+    }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named;
+
+    #[test]
+    fn notes_name_a_few_topics_and_count_the_rest() {
+        let t = |n: usize| (0..n).map(|i| format!("t{i}")).collect::<Vec<_>>();
+        assert_eq!(named(&t(1)), "topic t0");
+        assert_eq!(named(&t(2)), "2 topics (t0, t1)");
+        assert_eq!(named(&t(5)), "5 topics (t0, t1, t2, t3, t4)");
+        assert_eq!(named(&t(1000)), "1000 topics (t0, t1, t2, t3, t4, …)");
+    }
 }

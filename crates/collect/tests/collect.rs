@@ -289,20 +289,35 @@ fn collects_what_the_formatter_dump_of_the_same_records_gives_plus_configs_and_o
         assert_eq!(t.config.local_retention_ms, d.config.local_retention_ms);
         // Not returned: Kafka's default, and a note says so.
         assert_eq!(t.config.local_retention_bytes, -2);
-        assert!(got.notes.contains(&Note::ConfigDefault {
-            topic: t.name.clone(),
-            key: "local.retention.bytes",
-            default: -2,
-        }));
         for p in &t.partitions {
             assert_eq!(p.log_start_offset, Some(100 + i64::from(p.partition)));
             assert_eq!(p.log_end_offset, Some(1_000_000 + i64::from(p.partition)));
             assert_eq!(p.local_log_start_offset, None);
         }
-        assert!(got.notes.iter().any(|n| matches!(n,
-            Note::OffsetsUnknown { topic, spec: "earliest-local", count, reason }
-                if *topic == t.name && *count == t.partitions.len() && reason.contains("v7"))));
     }
+    // One note per key and one per kind of unknown offset, naming every topic.
+    let names: Vec<String> = s.topics.iter().map(|t| t.name.clone()).collect();
+    let partitions: usize = s.topics.iter().map(|t| t.partitions.len()).sum();
+    assert!(got.notes.contains(&Note::ConfigDefault {
+        key: "local.retention.bytes",
+        default: -2,
+        topics: names.clone(),
+    }));
+    let unknown = Note::OffsetsUnknown {
+        spec: "earliest-local",
+        reason: "ListOffsets up to v7".into(),
+        partitions,
+        topics: names.clone(),
+    };
+    assert!(got.notes.contains(&unknown), "{:?}", got.notes);
+    assert_eq!(
+        unknown.to_string(),
+        format!(
+            "earliest-local offsets of {partitions} partition(s) of 5 topics ({}) are unknown: ListOffsets up to v7",
+            names.join(", ")
+        )
+    );
+    assert_eq!(got.notes.len(), 3, "{:?}", got.notes);
     assert!(got
         .notes
         .iter()

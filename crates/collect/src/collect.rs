@@ -4,7 +4,7 @@
 //! partition's offsets (ListOffsets).
 //!
 //! Everything here goes through [`Cluster`], so it is tested against an in-memory cluster; the
-//! wire client is tested end to end against a real broker (`tests/tansu.rs`).
+//! wire client is tested end to end against a real broker (`crates/cli/tests/collect_tansu.rs`).
 use crate::cluster::{Cluster, ClusterInfo, OffsetSpec, TopicInfo};
 use std::collections::BTreeMap;
 use tierlens_core::ingest::formatter_dump::DumpStream;
@@ -47,10 +47,6 @@ pub trait Progress {
     fn records_total(&mut self, _total: u64) {}
     fn records_read(&mut self, _n: u64) {}
 }
-
-/// No progress shown.
-pub struct Quiet;
-impl Progress for Quiet {}
 
 /// Something the operator should know about the collected snapshot; never fatal.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -162,10 +158,10 @@ pub fn collect<C: Cluster>(
         .ok_or(CollectError::NoMetadataTopic)?
         .clone();
 
-    let (ranges, records) = read_metadata(cluster, &metadata_topic, options, progress, &mut notes)?;
+    let (read, records) = read_metadata(cluster, &metadata_topic, options, progress, &mut notes)?;
     let mut loaded = records.finish().map_err(|e| match e {
         LoadError::NoRecords { .. } => CollectError::NothingCollected {
-            records: ranges,
+            records: read,
             filter: options
                 .topics
                 .as_ref()
@@ -195,7 +191,7 @@ pub fn collect<C: Cluster>(
     Ok(Collected {
         loaded,
         notes,
-        records: ranges,
+        records: read,
     })
 }
 

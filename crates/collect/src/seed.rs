@@ -25,7 +25,7 @@ fn broker_error(conn: &Connection, api: &'static str, code: i16, what: String) -
     KafkaError::Broker {
         broker: conn.broker.clone(),
         api,
-        code: crate::kafka::code_name(code),
+        code,
         message: Some(what),
     }
 }

@@ -2,14 +2,16 @@
 //! SaslHandshake, SaslAuthenticate with PLAIN, Metadata), over plain TCP and over TLS. (tansu
 //! 0.6, the end-to-end broker, cannot be used here: it offers no PLAIN, SCRAM users can only be
 //! created through an authenticated connection, and its TLS flags exclude each other.)
-use bytes::{Buf, BufMut, Bytes, BytesMut};
+mod common;
+
+use common::{reply, request};
 use kafka_protocol::messages::api_versions_response::ApiVersion;
 use kafka_protocol::messages::metadata_response::MetadataResponseBroker;
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsResponse, BrokerId, MetadataResponse, RequestHeader, ResponseHeader,
-    SaslAuthenticateRequest, SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse,
+    ApiKey, ApiVersionsResponse, BrokerId, MetadataResponse, SaslAuthenticateRequest,
+    SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse,
 };
-use kafka_protocol::protocol::{Decodable, Encodable, StrBytes};
+use kafka_protocol::protocol::{Decodable, StrBytes};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
 };
@@ -25,43 +27,11 @@ use tierlens_collect::security::ClientSecurity;
 const USER: &str = "alice";
 const PASSWORD: &str = "pa55-W0rd-never-printed";
 
-fn frame(stream: &mut impl Read) -> Option<Bytes> {
-    let mut len = [0u8; 4];
-    stream.read_exact(&mut len).ok()?;
-    let mut body = vec![0u8; i32::from_be_bytes(len) as usize];
-    stream.read_exact(&mut body).ok()?;
-    Some(Bytes::from(body))
-}
-
-fn reply<R: Encodable>(
-    stream: &mut impl Write,
-    key: ApiKey,
-    version: i16,
-    correlation_id: i32,
-    r: &R,
-) {
-    let mut buf = BytesMut::new();
-    buf.put_i32(0);
-    ResponseHeader::default()
-        .with_correlation_id(correlation_id)
-        .encode(&mut buf, key.response_header_version(version))
-        .unwrap();
-    r.encode(&mut buf, version).unwrap();
-    let n = (buf.len() - 4) as i32;
-    buf[..4].copy_from_slice(&n.to_be_bytes());
-    stream.write_all(&buf).unwrap();
-    stream.flush().unwrap();
-}
-
 /// Serves one connection: PLAIN with `USER`/`PASSWORD` only, Metadata only once authenticated
 /// (this broker, its only node, and no topics). Returns when the client goes or fails auth.
 fn serve_connection(mut s: impl Read + Write, port: u16) {
     let mut authenticated = false;
-    while let Some(mut body) = frame(&mut s) {
-        let key = ApiKey::try_from((&body[..2]).get_i16()).unwrap();
-        let version = (&body[2..4]).get_i16();
-        let header = RequestHeader::decode(&mut body, key.request_header_version(version)).unwrap();
-        let id = header.correlation_id;
+    while let Some((key, version, id, mut body)) = request(&mut s) {
         match key {
             ApiKey::ApiVersions => {
                 let keys = [

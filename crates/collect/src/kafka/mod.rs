@@ -76,11 +76,11 @@ pub enum KafkaError {
         api: &'static str,
         message: String,
     },
-    #[error("{broker}: {api} failed: {code}{}", message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default())]
+    #[error("{broker}: {api} failed: {}{}", code_name(*code), message.as_ref().map(|m| format!(" ({m})")).unwrap_or_default())]
     Broker {
         broker: String,
         api: &'static str,
-        code: String,
+        code: i16,
         message: Option<String>,
     },
     #[error("{topic}-{partition}: leader {leader} is not among the brokers the cluster listed")]
@@ -119,11 +119,39 @@ impl KafkaError {
         KafkaError::Broker {
             broker: broker.to_string(),
             api,
-            code: code_name(code),
+            code,
             message,
         }
     }
+
+    /// Worth a metadata refresh and another try: the leader moved (Kafka's retriable codes:
+    /// NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, FENCED_LEADER_EPOCH, ...) or its connection
+    /// broke (a broker restarting). A timeout is not: trying again would multiply the wait.
+    fn is_retriable(&self) -> bool {
+        match self {
+            KafkaError::Broker { code, .. } => retriable_code(*code),
+            KafkaError::Closed { .. } | KafkaError::Io { .. } | KafkaError::Connect { .. } => true,
+            _ => false,
+        }
+    }
 }
+
+fn retriable_code(code: i16) -> bool {
+    ResponseError::try_from_code(code).is_some_and(|e| e.is_retriable())
+}
+
+/// Whether a round of ListOffsets should be tried again after a metadata refresh.
+enum Retry {
+    No,
+    /// Some partitions answered a retriable error (their leader moved).
+    PartitionsMoved,
+    /// A request failed as a whole, retriably (a connection broke).
+    Failed(KafkaError),
+}
+
+/// Tries after the first when a leader moved or a connection broke, each after a metadata
+/// refresh (waiting 200, 400, 800 ms first).
+const RETRIES: u32 = 3;
 
 /// A Kafka error code by its name (`NOT_LEADER_OR_FOLLOWER (6)`-like, in the crate's spelling).
 pub(crate) fn code_name(code: i16) -> String {
@@ -164,6 +192,34 @@ pub struct KafkaCluster {
     brokers: HashMap<i32, (String, u16)>,
     /// node id → an open connection.
     conns: HashMap<i32, Connection>,
+    /// `(topic, partition)` → leader, from the last Metadata (the `TopicInfo`s callers hold
+    /// may be older).
+    leaders: HashMap<(String, i32), i32>,
+}
+
+/// A connection to the first bootstrap server that answers (and authenticates).
+fn open_any(settings: &Settings) -> Result<Connection, KafkaError> {
+    let mut last = None;
+    for server in &settings.bootstrap {
+        let (host, port) = split_host_port(server)?;
+        match Connection::open(
+            &host,
+            port,
+            &settings.security,
+            settings.timeout,
+            &settings.client_id,
+        ) {
+            Ok(c) => return Ok(c),
+            // Credentials and protocol mismatches are the same on every server.
+            Err(e @ (KafkaError::Sasl { .. } | KafkaError::Security { .. })) => return Err(e),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(match last {
+        Some(e) if settings.bootstrap.len() == 1 => e,
+        Some(e) => KafkaError::NoBootstrap(Box::new(e)),
+        None => KafkaError::Bootstrap(String::new()),
+    })
 }
 
 fn split_host_port(s: &str) -> Result<(String, u16), KafkaError> {
@@ -183,34 +239,49 @@ fn split_host_port(s: &str) -> Result<(String, u16), KafkaError> {
 impl KafkaCluster {
     /// Connects to the first bootstrap server that answers (and authenticates).
     pub fn connect(settings: Settings) -> Result<Self, KafkaError> {
-        let mut last = None;
-        for server in &settings.bootstrap {
-            let (host, port) = split_host_port(server)?;
-            match Connection::open(
-                &host,
-                port,
-                &settings.security,
-                settings.timeout,
-                &settings.client_id,
-            ) {
-                Ok(bootstrap) => {
-                    return Ok(KafkaCluster {
-                        settings,
-                        bootstrap,
-                        brokers: HashMap::new(),
-                        conns: HashMap::new(),
-                    })
-                }
-                // Credentials and protocol mismatches are the same on every server.
-                Err(e @ (KafkaError::Sasl { .. } | KafkaError::Security { .. })) => return Err(e),
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(match last {
-            Some(e) if settings.bootstrap.len() == 1 => e,
-            Some(e) => KafkaError::NoBootstrap(Box::new(e)),
-            None => KafkaError::Bootstrap(String::new()),
+        let bootstrap = open_any(&settings)?;
+        Ok(KafkaCluster {
+            settings,
+            bootstrap,
+            brokers: HashMap::new(),
+            conns: HashMap::new(),
+            leaders: HashMap::new(),
         })
+    }
+
+    /// The partition's leader as the last Metadata said, else as `topic` says.
+    fn leader_of(&self, topic: &TopicInfo, partition: i32) -> i32 {
+        self.leaders
+            .get(&(topic.name.clone(), partition))
+            .copied()
+            .unwrap_or_else(|| {
+                topic
+                    .partitions
+                    .iter()
+                    .find(|p| p.partition == partition)
+                    .map_or(-1, |p| p.leader)
+            })
+    }
+
+    /// A request any broker answers, on the bootstrap connection; once that connection broke
+    /// (its broker restarting), on a new one to whichever bootstrap server answers.
+    fn call_bootstrap<R: Request>(&mut self, req: &R, cap: i16) -> Result<R::Response, KafkaError> {
+        let v = self.bootstrap.version::<R>(cap)?;
+        match self.bootstrap.call(req, v) {
+            Err(e) if e.is_retriable() => {
+                std::thread::sleep(Duration::from_millis(200));
+                self.bootstrap = open_any(&self.settings)?;
+                let v = self.bootstrap.version::<R>(cap)?;
+                self.bootstrap.call(req, v)
+            }
+            result => result,
+        }
+    }
+
+    /// Before another try: wait a little, then learn the leaders anew.
+    fn refresh(&mut self, attempt: u32) -> Result<(), KafkaError> {
+        std::thread::sleep(Duration::from_millis(100 << attempt));
+        self.metadata().map(|_| ())
     }
 
     /// The connection to broker `node` (opened on first use).
@@ -242,13 +313,15 @@ impl KafkaCluster {
         Ok(self.conns.get_mut(&node).expect("inserted above"))
     }
 
+    /// The offsets of `partitions` from broker `node`, and whether one of them answered a
+    /// retriable error (its leader moved).
     fn list_offsets_at(
         &mut self,
         node: i32,
         topic: &TopicInfo,
         partitions: &[i32],
         spec: OffsetSpec,
-    ) -> Result<Vec<(i32, OffsetAnswer)>, KafkaError> {
+    ) -> Result<(Vec<(i32, OffsetAnswer)>, bool), KafkaError> {
         let first = partitions.first().copied().unwrap_or(0);
         let conn = self.leader(node, &topic.name, first)?;
         let cap = if spec == OffsetSpec::EarliestLocal {
@@ -258,10 +331,13 @@ impl KafkaCluster {
                     "{} offers ListOffsets up to v{offered}; earliest-local (timestamp -4) needs v{LIST_OFFSETS_EARLIEST_LOCAL} (Kafka 3.6+)",
                     conn.broker
                 );
-                return Ok(partitions
-                    .iter()
-                    .map(|&p| (p, Err(reason.clone())))
-                    .collect());
+                return Ok((
+                    partitions
+                        .iter()
+                        .map(|&p| (p, Err(reason.clone())))
+                        .collect(),
+                    false,
+                ));
             }
             LIST_OFFSETS_MAX
         } else {
@@ -289,12 +365,14 @@ impl KafkaCluster {
             .iter()
             .map(|&p| (p, Err("the broker did not answer for it".to_string())))
             .collect();
+        let mut moved = false;
         for t in resp
             .topics
             .iter()
             .filter(|t| t.name.0.as_str() == topic.name)
         {
             for p in &t.partitions {
+                moved |= retriable_code(p.error_code);
                 let answer = if p.error_code != 0 {
                     Err(format!("the broker answered {}", code_name(p.error_code)))
                 } else if p.offset < 0 {
@@ -305,130 +383,34 @@ impl KafkaCluster {
                 out.insert(p.partition_index, answer);
             }
         }
-        Ok(out.into_iter().collect())
-    }
-}
-
-impl Cluster for KafkaCluster {
-    type Error = KafkaError;
-
-    fn metadata(&mut self) -> Result<ClusterInfo, KafkaError> {
-        let v = self.bootstrap.version::<MetadataRequest>(METADATA_MAX)?;
-        let req = MetadataRequest::default()
-            .with_topics(None)
-            .with_allow_auto_topic_creation(false);
-        let resp = self.bootstrap.call(&req, v)?;
-        self.brokers = resp
-            .brokers
-            .iter()
-            .filter_map(|b| {
-                let port = u16::try_from(b.port).ok()?;
-                Some((b.node_id.0, (b.host.as_str().to_string(), port)))
-            })
-            .collect();
-        let topics = resp
-            .topics
-            .iter()
-            .filter(|t| t.error_code == 0)
-            .filter_map(|t| {
-                let name = t.name.as_ref()?.0.as_str().to_string();
-                let id = *t.topic_id.as_bytes();
-                let mut partitions: Vec<PartitionInfo> = t
-                    .partitions
-                    .iter()
-                    .map(|p| PartitionInfo {
-                        partition: p.partition_index,
-                        leader: p.leader_id.0,
-                    })
-                    .collect();
-                partitions.sort_by_key(|p| p.partition);
-                Some(TopicInfo {
-                    name,
-                    topic_id: (id != [0; 16]).then_some(id),
-                    partitions,
-                })
-            })
-            .collect();
-        Ok(ClusterInfo {
-            cluster_id: resp.cluster_id.as_ref().map(|c| c.as_str().to_string()),
-            topics,
-            metadata_version_level: self.bootstrap.metadata_version_level,
-        })
+        Ok((out.into_iter().collect(), moved))
     }
 
-    fn topic_configs(
-        &mut self,
-        topics: &[String],
-        keys: &[&str],
-    ) -> Result<BTreeMap<String, TopicConfigs>, KafkaError> {
-        let mut out = BTreeMap::new();
-        if topics.is_empty() {
-            return Ok(out);
-        }
-        let v = self
-            .bootstrap
-            .version::<DescribeConfigsRequest>(DESCRIBE_CONFIGS_MAX)?;
-        const TOPIC_RESOURCE: i8 = 2;
-        let req = DescribeConfigsRequest::default().with_resources(
-            topics
-                .iter()
-                .map(|t| {
-                    DescribeConfigsResource::default()
-                        .with_resource_type(TOPIC_RESOURCE)
-                        .with_resource_name(StrBytes::from_string(t.clone()))
-                        // Every key: naming a few is only an optimisation, which a broker
-                        // may decode wrongly (tansu 0.6 drops the connection); `keys` is
-                        // applied to the answer instead.
-                        .with_configuration_keys(None)
-                })
-                .collect(),
-        );
-        let resp = self.bootstrap.call(&req, v)?;
-        for r in resp.results {
-            let name = r.resource_name.as_str().to_string();
-            let configs = if r.error_code != 0 {
-                Err(format!(
-                    "{}{}",
-                    code_name(r.error_code),
-                    r.error_message
-                        .as_ref()
-                        .map(|m| format!(": {}", m.as_str()))
-                        .unwrap_or_default()
-                ))
-            } else {
-                Ok(r.configs
-                    .iter()
-                    .filter(|c| keys.is_empty() || keys.contains(&c.name.as_str()))
-                    .map(|c| {
-                        (
-                            c.name.as_str().to_string(),
-                            c.value.as_ref().map(|v| v.as_str().to_string()),
-                        )
-                    })
-                    .collect())
-            };
-            out.insert(name, configs);
-        }
-        Ok(out)
-    }
-
-    fn list_offsets(
+    /// One round of ListOffsets, grouped by leader; whether a leader seems to have moved.
+    fn list_offsets_once(
         &mut self,
         topic: &TopicInfo,
         spec: OffsetSpec,
-    ) -> Result<BTreeMap<i32, OffsetAnswer>, KafkaError> {
+    ) -> Result<(BTreeMap<i32, OffsetAnswer>, Retry), KafkaError> {
         let mut by_leader: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
         let mut out = BTreeMap::new();
         for p in &topic.partitions {
-            if p.leader < 0 {
-                out.insert(p.partition, Err("the partition has no leader".to_string()));
-            } else {
-                by_leader.entry(p.leader).or_default().push(p.partition);
+            match self.leader_of(topic, p.partition) {
+                leader if leader < 0 => {
+                    out.insert(p.partition, Err("the partition has no leader".to_string()));
+                }
+                leader => by_leader.entry(leader).or_default().push(p.partition),
             }
         }
+        let mut retry = Retry::No;
         for (node, partitions) in by_leader {
             match self.list_offsets_at(node, topic, &partitions, spec) {
-                Ok(answers) => out.extend(answers),
+                Ok((answers, moved)) => {
+                    out.extend(answers);
+                    if moved && matches!(retry, Retry::No) {
+                        retry = Retry::PartitionsMoved;
+                    }
+                }
                 // A broker that claims v8 but fails on `-4` must not stop the collection: the
                 // offset is unknown, and the connection (possibly closed) is opened anew.
                 Err(e) if spec == OffsetSpec::EarliestLocal => {
@@ -436,23 +418,27 @@ impl Cluster for KafkaCluster {
                     let reason = e.to_string();
                     out.extend(partitions.iter().map(|&p| (p, Err(reason.clone()))));
                 }
+                Err(e) if e.is_retriable() => {
+                    self.conns.remove(&node);
+                    let reason = e.to_string();
+                    out.extend(partitions.iter().map(|&p| (p, Err(reason.clone()))));
+                    if !matches!(retry, Retry::Failed(_)) {
+                        retry = Retry::Failed(e);
+                    }
+                }
                 Err(e) => return Err(e),
             }
         }
-        Ok(out)
+        Ok((out, retry))
     }
 
-    fn fetch(
+    fn fetch_once(
         &mut self,
+        leader: i32,
         topic: &TopicInfo,
         partition: i32,
         offset: i64,
     ) -> Result<Fetched, KafkaError> {
-        let leader = topic
-            .partitions
-            .iter()
-            .find(|p| p.partition == partition)
-            .map_or(-1, |p| p.leader);
         // The collector only asks below the end it saw at the start, so there is always data:
         // no reason to let the broker wait for more. (A broker that holds every fetch for
         // max_wait_ms regardless, as tansu 0.6 does, made 100,000 segments take 13 s, not 3 s.)
@@ -516,6 +502,156 @@ impl Cluster for KafkaCluster {
             next_offset,
             high_watermark: data.high_watermark,
         })
+    }
+}
+
+impl Cluster for KafkaCluster {
+    type Error = KafkaError;
+
+    fn metadata(&mut self) -> Result<ClusterInfo, KafkaError> {
+        let req = MetadataRequest::default()
+            .with_topics(None)
+            .with_allow_auto_topic_creation(false);
+        let resp = self.call_bootstrap(&req, METADATA_MAX)?;
+        self.brokers = resp
+            .brokers
+            .iter()
+            .filter_map(|b| {
+                let port = u16::try_from(b.port).ok()?;
+                Some((b.node_id.0, (b.host.as_str().to_string(), port)))
+            })
+            .collect();
+        let topics: Vec<TopicInfo> = resp
+            .topics
+            .iter()
+            .filter(|t| t.error_code == 0)
+            .filter_map(|t| {
+                let name = t.name.as_ref()?.0.as_str().to_string();
+                let id = *t.topic_id.as_bytes();
+                let mut partitions: Vec<PartitionInfo> = t
+                    .partitions
+                    .iter()
+                    .map(|p| PartitionInfo {
+                        partition: p.partition_index,
+                        leader: p.leader_id.0,
+                    })
+                    .collect();
+                partitions.sort_by_key(|p| p.partition);
+                Some(TopicInfo {
+                    name,
+                    topic_id: (id != [0; 16]).then_some(id),
+                    partitions,
+                })
+            })
+            .collect();
+        self.leaders = topics
+            .iter()
+            .flat_map(|t| {
+                t.partitions
+                    .iter()
+                    .map(|p| ((t.name.clone(), p.partition), p.leader))
+            })
+            .collect();
+        Ok(ClusterInfo {
+            cluster_id: resp.cluster_id.as_ref().map(|c| c.as_str().to_string()),
+            topics,
+            metadata_version_level: self.bootstrap.metadata_version_level,
+        })
+    }
+
+    fn topic_configs(
+        &mut self,
+        topics: &[String],
+        keys: &[&str],
+    ) -> Result<BTreeMap<String, TopicConfigs>, KafkaError> {
+        let mut out = BTreeMap::new();
+        if topics.is_empty() {
+            return Ok(out);
+        }
+        const TOPIC_RESOURCE: i8 = 2;
+        let req = DescribeConfigsRequest::default().with_resources(
+            topics
+                .iter()
+                .map(|t| {
+                    DescribeConfigsResource::default()
+                        .with_resource_type(TOPIC_RESOURCE)
+                        .with_resource_name(StrBytes::from_string(t.clone()))
+                        // Every key: naming a few is only an optimisation, which a broker
+                        // may decode wrongly (tansu 0.6 drops the connection); `keys` is
+                        // applied to the answer instead.
+                        .with_configuration_keys(None)
+                })
+                .collect(),
+        );
+        let resp = self.call_bootstrap(&req, DESCRIBE_CONFIGS_MAX)?;
+        for r in resp.results {
+            let name = r.resource_name.as_str().to_string();
+            let configs = if r.error_code != 0 {
+                Err(format!(
+                    "{}{}",
+                    code_name(r.error_code),
+                    r.error_message
+                        .as_ref()
+                        .map(|m| format!(": {}", m.as_str()))
+                        .unwrap_or_default()
+                ))
+            } else {
+                Ok(r.configs
+                    .iter()
+                    .filter(|c| keys.is_empty() || keys.contains(&c.name.as_str()))
+                    .map(|c| {
+                        (
+                            c.name.as_str().to_string(),
+                            c.value.as_ref().map(|v| v.as_str().to_string()),
+                        )
+                    })
+                    .collect())
+            };
+            out.insert(name, configs);
+        }
+        Ok(out)
+    }
+
+    fn list_offsets(
+        &mut self,
+        topic: &TopicInfo,
+        spec: OffsetSpec,
+    ) -> Result<BTreeMap<i32, OffsetAnswer>, KafkaError> {
+        let mut attempt = 0;
+        loop {
+            let (answers, retry) = self.list_offsets_once(topic, spec)?;
+            match retry {
+                Retry::No => return Ok(answers),
+                _ if attempt < RETRIES => {
+                    attempt += 1;
+                    self.refresh(attempt)?;
+                }
+                // Out of tries: partitions that answered an error keep it as their reason; a
+                // request that failed as a whole fails the call.
+                Retry::PartitionsMoved => return Ok(answers),
+                Retry::Failed(e) => return Err(e),
+            }
+        }
+    }
+
+    fn fetch(
+        &mut self,
+        topic: &TopicInfo,
+        partition: i32,
+        offset: i64,
+    ) -> Result<Fetched, KafkaError> {
+        let mut attempt = 0;
+        loop {
+            let leader = self.leader_of(topic, partition);
+            match self.fetch_once(leader, topic, partition, offset) {
+                Err(e) if attempt < RETRIES && e.is_retriable() => {
+                    attempt += 1;
+                    self.conns.remove(&leader);
+                    self.refresh(attempt)?;
+                }
+                result => return result,
+            }
+        }
     }
 }
 

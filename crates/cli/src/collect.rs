@@ -137,12 +137,7 @@ fn collect_to_file(c: &Collect) -> Result<ExitCode, CollectCliError> {
         }
     }
 
-    let segments: usize = snapshot
-        .topics
-        .iter()
-        .flat_map(|t| &t.partitions)
-        .map(|p| p.segments.len())
-        .sum();
+    let segments = snapshot.segment_count();
     let partitions: usize = snapshot.topics.iter().map(|t| t.partitions.len()).sum();
     eprintln!(
         "tierlens: collected {} topic(s), {partitions} partition(s), {segments} segment(s) from {} metadata record(s){}",

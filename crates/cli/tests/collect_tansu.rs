@@ -160,12 +160,7 @@ fn collect_from_a_broker_equals_the_formatter_dump_of_the_same_records() {
     assert!(collected.problems.iter().all(|p| !p.kind.drops_data()));
     let s = &collected.snapshot;
     assert_eq!(metadata_only(s), metadata_only(&dump.snapshot));
-    let segments: usize = s
-        .topics
-        .iter()
-        .flat_map(|t| &t.partitions)
-        .map(|p| p.segments.len())
-        .sum();
+    let segments = s.segment_count();
     assert!(segments > 100, "{segments} segments");
     assert!(
         run.stderr.contains(&format!("{segments} segment(s)")),

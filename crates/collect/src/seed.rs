@@ -67,13 +67,13 @@ pub fn create_topic(
     }
 }
 
-/// Produces `values` to one partition as one batch; returns the base offset the broker gave.
-pub fn produce(
-    conn: &mut Connection,
-    topic: &str,
-    partition: i32,
+/// One record batch (magic 2) of `values`, null keys, offsets from `base_offset`: what a
+/// producer sends, and what a broker returns to a fetch.
+pub fn record_batch(
     values: &[Vec<u8>],
-) -> Result<i64, KafkaError> {
+    base_offset: i64,
+    compression: Compression,
+) -> Result<Bytes, String> {
     let records: Vec<Record> = values
         .iter()
         .enumerate()
@@ -85,7 +85,7 @@ pub fn produce(
             producer_id: -1,
             producer_epoch: -1,
             timestamp_type: TimestampType::Creation,
-            offset: i as i64,
+            offset: base_offset + i as i64,
             sequence: -1,
             timestamp: 1_700_000_000_000,
             key: None,
@@ -99,13 +99,24 @@ pub fn produce(
         &records,
         &RecordEncodeOptions {
             version: 2,
-            compression: Compression::None,
+            compression,
         },
     )
-    .map_err(|e| KafkaError::Protocol {
+    .map_err(|e| e.to_string())?;
+    Ok(batch.freeze())
+}
+
+/// Produces `values` to one partition as one batch; returns the base offset the broker gave.
+pub fn produce(
+    conn: &mut Connection,
+    topic: &str,
+    partition: i32,
+    values: &[Vec<u8>],
+) -> Result<i64, KafkaError> {
+    let batch = record_batch(values, 0, Compression::None).map_err(|e| KafkaError::Protocol {
         broker: conn.broker.clone(),
         api: "Produce",
-        message: e.to_string(),
+        message: e,
     })?;
     // v12 is the last that names topics.
     let v = conn.version::<ProduceRequest>(9)?;
@@ -116,7 +127,7 @@ pub fn produce(
             .with_name(TopicName(StrBytes::from_string(topic.to_string())))
             .with_partition_data(vec![PartitionProduceData::default()
                 .with_index(partition)
-                .with_records(Some(batch.freeze()))])]);
+                .with_records(Some(batch))])]);
     let resp = conn.call(&req, v)?;
     let p = resp
         .responses

@@ -3,9 +3,7 @@
 //! that speak just enough Kafka (ApiVersions, Metadata, ListOffsets, Fetch).
 mod common;
 
-use bytes::{Bytes, BytesMut};
-use common::{reply, request};
-use kafka_protocol::messages::api_versions_response::ApiVersion;
+use common::{api_versions, reply, request};
 use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
 use kafka_protocol::messages::list_offsets_response::{
     ListOffsetsPartitionResponse, ListOffsetsTopicResponse,
@@ -14,13 +12,11 @@ use kafka_protocol::messages::metadata_response::{
     MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
 };
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsResponse, BrokerId, FetchRequest, FetchResponse, ListOffsetsRequest,
-    ListOffsetsResponse, MetadataResponse, TopicName,
+    ApiKey, BrokerId, FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse,
+    MetadataResponse, TopicName,
 };
 use kafka_protocol::protocol::{Decodable, StrBytes};
-use kafka_protocol::records::{
-    Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
-};
+use kafka_protocol::records::Compression;
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
@@ -30,6 +26,7 @@ use tierlens_collect::cluster::{Cluster, OffsetSpec};
 use tierlens_collect::collect::METADATA_TOPIC;
 use tierlens_collect::kafka::{KafkaCluster, Settings};
 use tierlens_collect::security::ClientSecurity;
+use tierlens_collect::seed::record_batch;
 
 /// Records per fetch response, so a read takes several fetches.
 const PER_FETCH: usize = 10;
@@ -47,35 +44,6 @@ struct Cluster2 {
     values: Vec<Vec<u8>>,
 }
 
-fn batch(values: &[Vec<u8>], base: usize) -> Bytes {
-    let records: Vec<Record> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| Record {
-            transactional: false,
-            control: false,
-            delete_horizon: false,
-            partition_leader_epoch: 0,
-            producer_id: -1,
-            producer_epoch: -1,
-            timestamp_type: TimestampType::Creation,
-            offset: (base + i) as i64,
-            sequence: -1,
-            timestamp: 0,
-            key: None,
-            value: Some(Bytes::from(v.clone())),
-            headers: Default::default(),
-        })
-        .collect();
-    let mut buf = BytesMut::new();
-    let options = RecordEncodeOptions {
-        version: 2,
-        compression: Compression::None,
-    };
-    RecordBatchEncoder::encode(&mut buf, &records, &options).unwrap();
-    buf.freeze()
-}
-
 fn serve(cluster: Arc<Cluster2>, node: i32, mut s: std::net::TcpStream) {
     let topic = || TopicName(StrBytes::from_static_str(METADATA_TOPIC));
     while let Some((key, version, id, mut body)) = request(&mut s) {
@@ -88,16 +56,7 @@ fn serve(cluster: Arc<Cluster2>, node: i32, mut s: std::net::TcpStream) {
                     (ApiKey::ListOffsets, 1, 8),
                     (ApiKey::Fetch, 4, 11),
                 ];
-                let r = ApiVersionsResponse::default().with_api_keys(
-                    keys.iter()
-                        .map(|&(k, lo, hi)| {
-                            ApiVersion::default()
-                                .with_api_key(k as i16)
-                                .with_min_version(lo)
-                                .with_max_version(hi)
-                        })
-                        .collect(),
-                );
+                let r = api_versions(&keys);
                 reply(&mut s, key, version, id, &r);
             }
             ApiKey::Metadata => {
@@ -152,7 +111,14 @@ fn serve(cluster: Arc<Cluster2>, node: i32, mut s: std::net::TcpStream) {
                     p = p.with_error_code(NOT_LEADER);
                 } else {
                     let end = (offset + PER_FETCH).min(cluster.values.len());
-                    p = p.with_records(Some(batch(&cluster.values[offset..end], offset)));
+                    p = p.with_records(Some(
+                        record_batch(
+                            &cluster.values[offset..end],
+                            offset as i64,
+                            Compression::None,
+                        )
+                        .unwrap(),
+                    ));
                     let served =
                         cluster.fetches[(node - 1) as usize].fetch_add(1, Ordering::SeqCst) + 1;
                     if node == 1 && served == cluster.move_after_fetches {

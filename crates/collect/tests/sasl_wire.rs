@@ -4,12 +4,11 @@
 //! created through an authenticated connection, and its TLS flags exclude each other.)
 mod common;
 
-use common::{reply, request};
-use kafka_protocol::messages::api_versions_response::ApiVersion;
+use common::{api_versions, reply, request};
 use kafka_protocol::messages::metadata_response::MetadataResponseBroker;
 use kafka_protocol::messages::{
-    ApiKey, ApiVersionsResponse, BrokerId, MetadataResponse, SaslAuthenticateRequest,
-    SaslAuthenticateResponse, SaslHandshakeRequest, SaslHandshakeResponse,
+    ApiKey, BrokerId, MetadataResponse, SaslAuthenticateRequest, SaslAuthenticateResponse,
+    SaslHandshakeRequest, SaslHandshakeResponse,
 };
 use kafka_protocol::protocol::{Decodable, StrBytes};
 use rcgen::{
@@ -40,16 +39,7 @@ fn serve_connection(mut s: impl Read + Write, port: u16) {
                     (ApiKey::SaslAuthenticate, 0, 2),
                     (ApiKey::Metadata, 0, 12),
                 ];
-                let r = ApiVersionsResponse::default().with_api_keys(
-                    keys.iter()
-                        .map(|&(k, lo, hi)| {
-                            ApiVersion::default()
-                                .with_api_key(k as i16)
-                                .with_min_version(lo)
-                                .with_max_version(hi)
-                        })
-                        .collect(),
-                );
+                let r = api_versions(&keys);
                 reply(&mut s, key, version, id, &r);
             }
             ApiKey::SaslHandshake => {

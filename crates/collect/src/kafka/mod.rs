@@ -708,48 +708,21 @@ fn read_batches(mut bytes: Bytes, from: i64) -> Result<(Vec<FetchedRecord>, i64)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kafka_protocol::records::{
-        Compression, Record, RecordBatchEncoder, RecordEncodeOptions, TimestampType,
-    };
+    use kafka_protocol::records::Compression;
 
-    fn record(offset: i64, value: &[u8]) -> Record {
-        Record {
-            transactional: false,
-            control: false,
-            delete_horizon: false,
-            partition_leader_epoch: 0,
-            producer_id: -1,
-            producer_epoch: -1,
-            timestamp_type: TimestampType::Creation,
-            offset,
-            sequence: -1,
-            timestamp: 0,
-            key: None,
-            value: Some(Bytes::copy_from_slice(value)),
-            headers: Default::default(),
-        }
-    }
-
-    fn batch(records: &[Record], compression: Compression) -> Vec<u8> {
-        let mut buf = bytes::BytesMut::new();
-        RecordBatchEncoder::encode(
-            &mut buf,
-            records,
-            &RecordEncodeOptions {
-                version: 2,
-                compression,
-            },
-        )
-        .unwrap();
-        buf.to_vec()
+    fn batch(values: &[&[u8]], base: i64, compression: Compression) -> Vec<u8> {
+        let values: Vec<Vec<u8>> = values.iter().map(|v| v.to_vec()).collect();
+        crate::seed::record_batch(&values, base, compression)
+            .unwrap()
+            .to_vec()
     }
 
     #[test]
     fn complete_batches_are_read_and_a_cut_one_is_left_for_the_next_fetch() {
-        let mut bytes = batch(&[record(5, b"a"), record(6, b"b")], Compression::None);
-        bytes.extend(batch(&[record(7, b"c")], Compression::Gzip));
+        let mut bytes = batch(&[b"a", b"b"], 5, Compression::None);
+        bytes.extend(batch(&[b"c"], 7, Compression::Gzip));
         let whole = bytes.len();
-        let third = batch(&[record(8, b"d")], Compression::None);
+        let third = batch(&[b"d"], 8, Compression::None);
         bytes.extend(&third[..third.len() - 3]);
         let (records, next) = read_batches(Bytes::from(bytes.clone()), 6).unwrap();
         let got: Vec<(i64, &[u8])> = records
@@ -766,12 +739,12 @@ mod tests {
 
     #[test]
     fn a_corrupt_batch_is_an_error_not_a_panic() {
-        let mut bytes = batch(&[record(0, b"abc")], Compression::None);
+        let mut bytes = batch(&[b"abc"], 0, Compression::None);
         let n = bytes.len();
         bytes[n - 2] ^= 0xff;
         bytes[20] ^= 0xff; // the crc
         assert!(read_batches(Bytes::from(bytes), 0).is_err());
-        let mut bad_len = batch(&[record(0, b"abc")], Compression::None);
+        let mut bad_len = batch(&[b"abc"], 0, Compression::None);
         bad_len[8..12].copy_from_slice(&(-5i32).to_be_bytes());
         assert!(read_batches(Bytes::from(bad_len), 0).is_err());
     }

@@ -3,7 +3,8 @@
 #![allow(dead_code)] // each test binary uses a part
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
-use kafka_protocol::messages::{ApiKey, RequestHeader, ResponseHeader};
+use kafka_protocol::messages::api_versions_response::ApiVersion;
+use kafka_protocol::messages::{ApiKey, ApiVersionsResponse, RequestHeader, ResponseHeader};
 use kafka_protocol::protocol::{Decodable, Encodable};
 use std::io::{Read, Write};
 
@@ -43,4 +44,18 @@ pub fn reply<R: Encodable>(
     buf[..4].copy_from_slice(&n.to_be_bytes());
     stream.write_all(&buf).unwrap();
     stream.flush().unwrap();
+}
+
+/// An ApiVersions answer offering `(api, min, max)` each.
+pub fn api_versions(keys: &[(ApiKey, i16, i16)]) -> ApiVersionsResponse {
+    ApiVersionsResponse::default().with_api_keys(
+        keys.iter()
+            .map(|&(k, lo, hi)| {
+                ApiVersion::default()
+                    .with_api_key(k as i16)
+                    .with_min_version(lo)
+                    .with_max_version(hi)
+            })
+            .collect(),
+    )
 }

@@ -130,7 +130,11 @@ impl KafkaError {
     fn is_retriable(&self) -> bool {
         match self {
             KafkaError::Broker { code, .. } => retriable_code(*code),
-            KafkaError::Closed { .. } | KafkaError::Io { .. } | KafkaError::Connect { .. } => true,
+            // A leader being elected (none, or one not listed yet) is there a moment later.
+            KafkaError::Closed { .. }
+            | KafkaError::Io { .. }
+            | KafkaError::Connect { .. }
+            | KafkaError::UnknownLeader { .. } => true,
             _ => false,
         }
     }
@@ -167,7 +171,7 @@ pub struct Settings {
     /// `HOST:PORT`, tried in order until one answers.
     pub bootstrap: Vec<String>,
     pub security: ClientSecurity,
-    /// Each connect, read and write (a fetch waits at most half of it on the broker side).
+    /// Each connect, read and write.
     pub timeout: Duration,
     pub client_id: String,
 }

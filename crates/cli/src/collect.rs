@@ -80,6 +80,13 @@ impl Progress for Bars {
     }
 }
 
+// Whatever ends the collection (an error too), the bar leaves no line behind.
+impl Drop for Bars {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
+
 pub fn run(c: &Collect) -> ExitCode {
     match collect_to_file(c) {
         Ok(code) => code,
@@ -123,7 +130,7 @@ fn collect_to_file(c: &Collect) -> Result<ExitCode, CollectCliError> {
         now_ms,
     };
     let collected = collect(&mut cluster, &options, &mut bars).map_err(CollectCliError::Collect)?;
-    bars.bar.finish_and_clear();
+    drop(bars);
 
     let snapshot = &collected.loaded.snapshot;
     let json = to_json(snapshot, false);
@@ -151,16 +158,7 @@ fn collect_to_file(c: &Collect) -> Result<ExitCode, CollectCliError> {
     for n in &collected.notes {
         eprintln!("tierlens: note: {n}");
     }
-    let problems = &collected.loaded.problems;
-    let dropped = problems.iter().filter(|p| p.kind.drops_data()).count();
-    for p in problems {
-        let what = if p.kind.drops_data() {
-            "dropped"
-        } else {
-            "warning"
-        };
-        eprintln!("tierlens: {what}: {p}");
-    }
+    let dropped = crate::print_problems(&collected.loaded.problems);
     if dropped > 0 && !c.accept_dropped {
         eprintln!(
             "tierlens: {dropped} metadata record(s) dropped in the replay (see above); the snapshot was written without them. Exit status {}; pass --accept-dropped to exit 0.",

@@ -184,12 +184,9 @@ struct ProblemJson<'a> {
     dropped: bool,
 }
 
-/// Loads the file, resolves the profile and policy, and renders the requested report.
-fn run(args: &Args) -> Result<Report, CliError> {
-    let path = args.file.display().to_string();
-    let Loaded { snapshot, problems } = read_snapshot(&args.file, &path, args.max_input_size)?;
-    let dropped = problems.iter().filter(|p| p.kind.drops_data()).count();
-    for p in &problems {
+/// Each problem of the input on stderr, as dropped or a warning; returns how many dropped data.
+pub(crate) fn print_problems(problems: &[Problem]) -> usize {
+    for p in problems {
         let what = if p.kind.drops_data() {
             "dropped"
         } else {
@@ -197,6 +194,14 @@ fn run(args: &Args) -> Result<Report, CliError> {
         };
         eprintln!("tierlens: {what}: {p}");
     }
+    problems.iter().filter(|p| p.kind.drops_data()).count()
+}
+
+/// Loads the file, resolves the profile and policy, and renders the requested report.
+fn run(args: &Args) -> Result<Report, CliError> {
+    let path = args.file.display().to_string();
+    let Loaded { snapshot, problems } = read_snapshot(&args.file, &path, args.max_input_size)?;
+    let dropped = print_problems(&problems);
     let profile = match &args.kafka_version {
         Some(v) => {
             let (p, note) =

@@ -384,16 +384,7 @@ fn loaded(origin: String, listings: Vec<Listing>) -> LoadedListing {
         formats.push(l.format.label());
         match &mut all {
             None => all = Some(l),
-            Some(all) => {
-                all.objects.extend(&l.objects);
-                all.problems.extend(l.problems);
-                all.problem_count += l.problem_count;
-                all.approximate_sizes += l.approximate_sizes;
-                all.notes.extend(l.notes);
-                if all.bucket.is_none() {
-                    all.bucket = l.bucket;
-                }
-            }
+            Some(all) => all.merge(l),
         }
     }
     LoadedListing {

@@ -134,16 +134,7 @@ pub fn run(
         formats.push(l.format.label().to_string());
         match &mut listing {
             None => listing = Some(l),
-            Some(all) => {
-                all.objects.extend(&l.objects);
-                all.problems.extend(l.problems);
-                all.problem_count += l.problem_count;
-                all.approximate_sizes += l.approximate_sizes;
-                all.notes.extend(l.notes);
-                if all.bucket.is_none() {
-                    all.bucket = l.bucket;
-                }
-            }
+            Some(all) => all.merge(l),
         }
     }
     let listing = listing.expect("at least one listing (clap requires it)");

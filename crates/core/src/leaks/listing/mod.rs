@@ -86,6 +86,22 @@ pub struct Listing {
     pub notes: Vec<String>,
 }
 
+impl Listing {
+    /// Adds `other`'s objects, problems and notes to this listing (several listing files read
+    /// as one bucket: objects and in-flight uploads, or pages saved apart). The format stays
+    /// this listing's; the bucket is the first one named.
+    pub fn merge(&mut self, other: Listing) {
+        self.objects.extend(&other.objects);
+        self.problems.extend(other.problems);
+        self.problem_count += other.problem_count;
+        self.approximate_sizes += other.approximate_sizes;
+        self.notes.extend(other.notes);
+        if self.bucket.is_none() {
+            self.bucket = other.bucket;
+        }
+    }
+}
+
 /// Problems kept in [`Listing::problems`]; further ones are only counted.
 pub const MAX_KEPT_PROBLEMS: usize = 1000;
 

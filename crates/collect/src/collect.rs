@@ -15,15 +15,6 @@ use tierlens_core::model::TopicConfig;
 /// The topic `TopicBasedRemoteLogMetadataManager` writes (Kafka's default RLMM).
 pub const METADATA_TOPIC: &str = "__remote_log_metadata";
 
-/// The configs retention needs, as Kafka names them.
-pub const CONFIG_KEYS: [&str; 5] = [
-    "retention.ms",
-    "retention.bytes",
-    "local.retention.ms",
-    "local.retention.bytes",
-    "segment.bytes",
-];
-
 /// Fetches of a partition that return nothing before its end is reached, in a row, before the
 /// collector gives up on it; it waits 50, 100, 200, 400 ms between them.
 const MAX_EMPTY_FETCHES: u32 = 5;
@@ -308,11 +299,11 @@ fn add_configs<C: Cluster>(
         .map(|t| t.name.clone())
         .collect();
     let described = cluster
-        .topic_configs(&names, &CONFIG_KEYS)
+        .topic_configs(&names, &TopicConfig::KEYS)
         .map_err(CollectError::Cluster)?;
-    let defaults = TopicConfig::default();
-    // key → topics that did not return it (one note per key, not per topic).
-    let mut defaulted: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+    let defaults = TopicConfig::default().by_name();
+    // key → its default and the topics that did not return it (one note per key).
+    let mut defaulted: BTreeMap<&'static str, (i64, Vec<String>)> = BTreeMap::new();
     for topic in &mut loaded.snapshot.topics {
         let configs = match described.get(&topic.name) {
             Some(Ok(c)) => c,
@@ -331,17 +322,18 @@ fn add_configs<C: Cluster>(
                 continue;
             }
         };
-        for key in CONFIG_KEYS {
-            let default = config_field(&defaults, key);
+        for ((key, slot), (_, default)) in topic.config.by_name_mut().into_iter().zip(defaults) {
+            *slot = default;
             let value = match configs.get(key) {
                 Some(Some(v)) => v,
                 _ => {
-                    defaulted.entry(key).or_default().push(topic.name.clone());
+                    let d = defaulted.entry(key).or_insert((default, Vec::new()));
+                    d.1.push(topic.name.clone());
                     continue;
                 }
             };
             match value.trim().parse::<i64>() {
-                Ok(v) => set_config_field(&mut topic.config, key, v),
+                Ok(v) => *slot = v,
                 Err(_) => notes.push(Note::ConfigUnreadable {
                     topic: topic.name.clone(),
                     key,
@@ -351,34 +343,14 @@ fn add_configs<C: Cluster>(
             }
         }
     }
-    for (key, topics) in defaulted {
+    for (key, (default, topics)) in defaulted {
         notes.push(Note::ConfigDefault {
             key,
-            default: config_field(&defaults, key),
+            default,
             topics,
         });
     }
     Ok(())
-}
-
-fn config_field(c: &TopicConfig, key: &str) -> i64 {
-    match key {
-        "retention.ms" => c.retention_ms,
-        "retention.bytes" => c.retention_bytes,
-        "local.retention.ms" => c.local_retention_ms,
-        "local.retention.bytes" => c.local_retention_bytes,
-        _ => c.segment_bytes,
-    }
-}
-
-fn set_config_field(c: &mut TopicConfig, key: &str, v: i64) {
-    match key {
-        "retention.ms" => c.retention_ms = v,
-        "retention.bytes" => c.retention_bytes = v,
-        "local.retention.ms" => c.local_retention_ms = v,
-        "local.retention.bytes" => c.local_retention_bytes = v,
-        _ => c.segment_bytes = v,
-    }
 }
 
 /// Each partition's log start, log end and local log start offsets, from its leader.

@@ -172,14 +172,7 @@ fn config_from_wire(
 ) -> (TopicConfig, Vec<Problem>) {
     let mut config = TopicConfig::default();
     let mut problems = Vec::new();
-    let keys: [(&str, &mut i64); 5] = [
-        ("retention.ms", &mut config.retention_ms),
-        ("retention.bytes", &mut config.retention_bytes),
-        ("local.retention.ms", &mut config.local_retention_ms),
-        ("local.retention.bytes", &mut config.local_retention_bytes),
-        ("segment.bytes", &mut config.segment_bytes),
-    ];
-    for (key, slot) in keys {
+    for (key, slot) in config.by_name_mut() {
         let Some(v) = raw.get(key) else { continue };
         match serde_json::from_value::<Int>(v.clone()) {
             Ok(Int(n)) => *slot = n,
@@ -637,16 +630,12 @@ fn to_wire(s: &Snapshot) -> SnapshotJson {
             .map(|t| TopicJson {
                 name: t.name.clone(),
                 topic_id: t.topic_id.clone(),
-                config: [
-                    ("retention.ms", t.config.retention_ms),
-                    ("retention.bytes", t.config.retention_bytes),
-                    ("local.retention.ms", t.config.local_retention_ms),
-                    ("local.retention.bytes", t.config.local_retention_bytes),
-                    ("segment.bytes", t.config.segment_bytes),
-                ]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
-                .collect(),
+                config: t
+                    .config
+                    .by_name()
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::Value::from(v)))
+                    .collect(),
                 partitions: t
                     .partitions
                     .iter()

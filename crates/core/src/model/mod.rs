@@ -199,6 +199,39 @@ pub struct TopicConfig {
     pub segment_bytes: i64,
 }
 
+impl TopicConfig {
+    /// Kafka's names of the configs held here, in the snapshot's order.
+    pub const KEYS: [&'static str; 5] = [
+        "retention.ms",
+        "retention.bytes",
+        "local.retention.ms",
+        "local.retention.bytes",
+        "segment.bytes",
+    ];
+
+    /// Each config with its Kafka name, in [`TopicConfig::KEYS`] order.
+    pub fn by_name(&self) -> [(&'static str, i64); 5] {
+        [
+            (Self::KEYS[0], self.retention_ms),
+            (Self::KEYS[1], self.retention_bytes),
+            (Self::KEYS[2], self.local_retention_ms),
+            (Self::KEYS[3], self.local_retention_bytes),
+            (Self::KEYS[4], self.segment_bytes),
+        ]
+    }
+
+    /// Each config's slot with its Kafka name, in [`TopicConfig::KEYS`] order.
+    pub fn by_name_mut(&mut self) -> [(&'static str, &mut i64); 5] {
+        [
+            (Self::KEYS[0], &mut self.retention_ms),
+            (Self::KEYS[1], &mut self.retention_bytes),
+            (Self::KEYS[2], &mut self.local_retention_ms),
+            (Self::KEYS[3], &mut self.local_retention_bytes),
+            (Self::KEYS[4], &mut self.segment_bytes),
+        ]
+    }
+}
+
 impl Default for TopicConfig {
     fn default() -> Self {
         TopicConfig {

@@ -12,7 +12,7 @@ use crate::cluster::{
     TopicConfigs, TopicInfo,
 };
 use crate::security::{ClientSecurity, SecurityError};
-use bytes::{Buf, Bytes};
+use bytes::Bytes;
 pub use conn::Connection;
 use kafka_protocol::messages::describe_configs_request::DescribeConfigsResource;
 use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
@@ -702,7 +702,7 @@ fn read_batches(mut bytes: Bytes, from: i64) -> Result<(Vec<FetchedRecord>, i64)
             next = next.max(r.offset + 1);
             records.push(FetchedRecord {
                 offset: r.offset,
-                value: r.value.map(|mut v| v.copy_to_bytes(v.remaining()).to_vec()),
+                value: r.value.map(|v| v.to_vec()),
             });
         }
     }
